@@ -1,0 +1,1 @@
+"""Importers for the publishers' own formats; each returns tidy, explicitly typed tables."""
