@@ -1,0 +1,17 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The read-only real source data (``../shared/data`` next to the repository)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared source data not found at {SHARED_DATA}")
+    return SHARED_DATA
