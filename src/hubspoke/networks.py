@@ -1,0 +1,326 @@
+"""Yearly multiplex networks from the validated input tables.
+
+Layers (one network per year and layer, nodes = the configured states):
+
+- ``trade``: undirected; weight = total bilateral trade (USD millions) = the reconciled flow a->b
+  plus the reconciled flow b->a. When either direction has no report at all the pair's weight is
+  missing (kept as a row with a null weight and ``weight_source = "missing"``), never zero.
+- ``trade_flow``: directed exports a->b, reconciled the same way.
+- ``treaty``: undirected; weight = number of bilateral treaties in force between the pair.
+- ``membership``: undirected; weight = number of organisations both states belong to.
+- ``membership_depth``: the same, each shared organisation weighted by its economic integration
+  depth (1 free trade area ... 4 economic union; organisations of depth 0 do not count).
+
+Reconciliation of a directed flow a->b from its two reports (exporter's FOB export figure,
+importer's CIF import figure): ``importer_first`` takes the importer's figure and falls back to
+the exporter's, ``exporter_first`` the reverse, ``max`` the larger available one. The edge's
+``weight_source`` says which report was used (``importer``, ``exporter``, ``mixed`` for an
+undirected pair whose two directions came from different reports).
+
+Activity rule for treaties and memberships (``active_rule``): ``any_day`` counts a spell in year
+*y* when it is in force on any day of *y*; ``year_end`` when it is in force on 31 December.
+A treaty is in force from its entry-into-force date, or from its signature when the
+entry-into-force date is unknown, until its end date (open when empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+UNDIRECTED_LAYERS = ("trade", "treaty", "membership", "membership_depth")
+DIRECTED_LAYERS = ("trade_flow",)
+SHARE_LAYERS = ("trade", "trade_flow")  # binarised by a share of the World total
+
+EDGE_COLUMNS = ["year", "layer", "source", "target", "weight", "weight_source"]
+NODE_COLUMNS = ["year", "layer", "node", "strength", "degree", "binarisation_base"]
+PARTITION_COLUMNS = ["year", "partition", "node", "group"]
+
+
+def is_directed(layer: str) -> bool:
+    return layer in DIRECTED_LAYERS
+
+
+def active_in_year(start: pd.Series, end: pd.Series, year: int, rule: str) -> pd.Series:
+    """Boolean mask of spells ``[start, end]`` (end NaT = open) that count in ``year``."""
+    first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    from_ = first if rule == "any_day" else last
+    return (start <= last) & (end.isna() | (end >= from_))
+
+
+def reconcile_flows(
+    trade: pd.DataFrame, states: Sequence[str], years: Sequence[int], rule: str
+) -> pd.DataFrame:
+    """Directed flows among ``states``: one row per (year, exporter, importer), every pair.
+
+    Returns ``[year, exporter, importer, value_usd_m, weight_source, fob, cif]`` where ``fob`` is
+    the exporter's report and ``cif`` the importer's; ``value_usd_m`` is null when neither
+    report exists.
+    """
+    inside = trade[trade["reporter"].isin(states) & trade["partner"].isin(states)]
+    fob = inside[inside["flow"] == "export_fob"].rename(
+        columns={"reporter": "exporter", "partner": "importer", "value_usd_m": "fob"}
+    )[["year", "exporter", "importer", "fob"]]
+    cif = inside[inside["flow"] == "import_cif"].rename(
+        columns={"reporter": "importer", "partner": "exporter", "value_usd_m": "cif"}
+    )[["year", "exporter", "importer", "cif"]]
+    grid = pd.MultiIndex.from_product(
+        [list(years), list(states), list(states)], names=["year", "exporter", "importer"]
+    ).to_frame(index=False)
+    grid = grid[grid["exporter"] != grid["importer"]]
+    flows = grid.merge(fob, how="left").merge(cif, how="left")
+    first, second = ("cif", "fob") if rule in ("importer_first", "max") else ("fob", "cif")
+    names = {"cif": "importer", "fob": "exporter"}
+    use_first = flows[first].notna()
+    if rule == "max":
+        use_first &= ~(flows[second] > flows[first])
+    use_second = ~use_first & flows[second].notna()
+    flows["value_usd_m"] = flows[first].where(use_first, flows[second])
+    flows["weight_source"] = np.select(
+        [use_first, use_second], [names[first], names[second]], default="missing"
+    )
+    return flows[["year", "exporter", "importer", "value_usd_m", "weight_source", "fob", "cif"]]
+
+
+def _undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:
+    a = flows.rename(columns={"exporter": "source", "importer": "target"})
+    ab = a[a["source"] < a["target"]]
+    ba = a[a["source"] > a["target"]].rename(columns={"source": "target", "target": "source"})
+    pair = ab.merge(ba, on=["year", "source", "target"], suffixes=("_ab", "_ba"))
+    # sum without skipna: one missing direction leaves the pair's total unknown
+    weight = pair["value_usd_m_ab"] + pair["value_usd_m_ba"]
+    same = pair["weight_source_ab"] == pair["weight_source_ba"]
+    source = np.where(same, pair["weight_source_ab"], "mixed")
+    source = np.where(weight.isna(), "missing", source)
+    return pd.DataFrame(
+        {
+            "year": pair["year"],
+            "source": pair["source"],
+            "target": pair["target"],
+            "weight": weight,
+            "weight_source": source,
+        }
+    )
+
+
+def _pair_counts(members: pd.DataFrame, weight: pd.Series | None = None) -> pd.DataFrame:
+    """Pairs of states sharing a group key per year: ``members`` has [year, key, state]."""
+    m = members.assign(w=1.0 if weight is None else weight.to_numpy())
+    pairs = m.merge(m[["year", "key", "state"]], on=["year", "key"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs["state_a"] < pairs["state_b"]]
+    out = pairs.groupby(["year", "state_a", "state_b"], as_index=False)["w"].sum()
+    return out.rename(columns={"state_a": "source", "state_b": "target", "w": "weight"})
+
+
+def _yearly_spells(
+    spells: pd.DataFrame, start: str, end: str, years: Sequence[int], rule: str
+) -> pd.DataFrame:
+    """Expand spells to the years they count in (adds a ``year`` column)."""
+    frames = [
+        spells[active_in_year(spells[start], spells[end], y, rule)].assign(year=y) for y in years
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else spells.assign(year=[])
+
+
+def treaty_edges(
+    treaties: pd.DataFrame, states: Sequence[str], years: Sequence[int], rule: str
+) -> pd.DataFrame:
+    inside = treaties[treaties["state_a"].isin(states) & treaties["state_b"].isin(states)]
+    inside = inside.assign(start=inside["in_force"].fillna(inside["signed"]))
+    inside = inside[inside["start"].notna()]
+    active = _yearly_spells(inside, "start", "ended", years, rule)
+    counts = active.groupby(["year", "state_a", "state_b"], as_index=False).size()
+    return counts.rename(columns={"state_a": "source", "state_b": "target", "size": "weight"})
+
+
+def active_memberships(
+    memberships: pd.DataFrame,
+    states: Sequence[str],
+    years: Sequence[int],
+    rule: str,
+    kinds: Sequence[str],
+) -> pd.DataFrame:
+    """One row per (year, org_id, state) for memberships of the given kinds that count."""
+    m = memberships[memberships["state"].isin(states) & memberships["kind"].isin(kinds)]
+    active = _yearly_spells(m, "start", "end", years, rule)
+    return active[["year", "org_id", "state"]].drop_duplicates()
+
+
+def membership_edges(
+    active: pd.DataFrame, organisations: pd.DataFrame, depth_weighted: bool
+) -> pd.DataFrame:
+    members = active.rename(columns={"org_id": "key"})
+    if not depth_weighted:
+        return _pair_counts(members)
+    depth = organisations.set_index("org_id")["depth"]
+    members = members.assign(depth=members["key"].map(depth).astype(float))
+    members = members[members["depth"] > 0]
+    return _pair_counts(members.drop(columns="depth"), members["depth"])
+
+
+def bloc_partition(
+    active: pd.DataFrame, organisations: pd.DataFrame, states: Sequence[str], years: Sequence[int]
+) -> pd.DataFrame:
+    """Each state's group per year: the deepest Russia-led economic integration it belongs to.
+
+    Group labels are ``depth_0`` (none) ... ``depth_4`` (economic union), from the
+    ``depth`` and ``russia_led`` columns of the organisations table.
+    """
+    orgs = organisations.set_index("org_id")
+    led = active[active["org_id"].map(orgs["russia_led"]).fillna(False).astype(bool)]
+    depth = led.assign(depth=led["org_id"].map(orgs["depth"]).astype(int))
+    deepest = depth.groupby(["year", "state"])["depth"].max()
+    grid = pd.MultiIndex.from_product([list(years), list(states)], names=["year", "state"])
+    level = deepest.reindex(grid, fill_value=0).reset_index()
+    return pd.DataFrame(
+        {
+            "year": level["year"],
+            "partition": "bloc",
+            "node": level["state"],
+            "group": "depth_" + level["depth"].astype(str),
+        }
+    )
+
+
+def subregion_partition(subregions: Mapping[str, Sequence[str]], years: Sequence[int]):
+    rows = [(y, "subregions", s, g) for y in years for g, ss in subregions.items() for s in ss]
+    return pd.DataFrame(rows, columns=PARTITION_COLUMNS)
+
+
+def binarisation_base(
+    trade_world: pd.DataFrame, states: Sequence[str], years: Sequence[int]
+) -> pd.DataFrame:
+    """Each state's own reported World totals: [year, node, trade, trade_flow].
+
+    ``trade`` = exports FOB + imports CIF with the World (the base of the ``trade`` share rule),
+    ``trade_flow`` = exports FOB to the World. Missing when the reporter has no report.
+    """
+    w = trade_world[trade_world["reporter"].isin(states)]
+    wide = w.pivot_table(
+        index=["year", "reporter"], columns="flow", values="value_usd_m", aggfunc="first"
+    )
+    wide = wide.reindex(columns=["export_fob", "import_cif"])
+    grid = pd.MultiIndex.from_product([list(years), list(states)], names=["year", "reporter"])
+    wide = wide.reindex(grid)
+    return pd.DataFrame(
+        {
+            "year": grid.get_level_values("year"),
+            "node": grid.get_level_values("reporter"),
+            "trade": (wide["export_fob"] + wide["import_cif"]).to_numpy(),
+            "trade_flow": wide["export_fob"].to_numpy(),
+        }
+    )
+
+
+def build_networks(
+    inputs: Mapping[str, pd.DataFrame],
+    *,
+    states: Sequence[str],
+    hub: str,
+    years: Sequence[int],
+    layers: Sequence[str],
+    rule: str,
+    reconciliation: str,
+    membership_kinds: Sequence[str],
+    subregions: Mapping[str, Sequence[str]],
+) -> dict[str, pd.DataFrame]:
+    """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables (see module doc)."""
+    states = sorted(states)
+    flows = reconcile_flows(inputs["trade"], states, years, reconciliation)
+    active = active_memberships(inputs["memberships"], states, years, rule, membership_kinds)
+    orgs = inputs["organisations"]
+    builders = {
+        "trade": lambda: _undirected_trade(flows),
+        "trade_flow": lambda: flows.rename(columns={"exporter": "source", "importer": "target"})
+        .rename(columns={"value_usd_m": "weight"})
+        .drop(columns=["fob", "cif"]),
+        "treaty": lambda: treaty_edges(inputs["treaties"], states, years, rule),
+        "membership": lambda: membership_edges(active, orgs, depth_weighted=False),
+        "membership_depth": lambda: membership_edges(active, orgs, depth_weighted=True),
+    }
+    frames = []
+    for layer in layers:
+        e = builders[layer]().assign(layer=layer)
+        if "weight_source" not in e:
+            e["weight_source"] = None
+        # reported zeros are no tie; missing weights stay as explicit rows
+        frames.append(e[e["weight"].isna() | (e["weight"] > 0)])
+    edges = pd.concat(frames, ignore_index=True)[EDGE_COLUMNS]
+    edges = edges.astype({"year": "int64", "weight": "float64"})
+    edges = edges.astype({c: "string" for c in ["layer", "source", "target", "weight_source"]})
+    edges = edges.sort_values(["year", "layer", "source", "target"], ignore_index=True)
+
+    base = binarisation_base(inputs["trade_world"], states, years)
+    nodes = node_table(edges, base, states, years, layers, hub)
+    partitions = pd.concat(
+        [subregion_partition(subregions, years), bloc_partition(active, orgs, states, years)],
+        ignore_index=True,
+    ).astype({"year": "int64", "partition": "string", "node": "string", "group": "string"})
+    partitions = partitions.sort_values(["year", "partition", "node"], ignore_index=True)
+    return {"edges": edges, "nodes": nodes, "partitions": partitions}
+
+
+def node_table(edges, base, states, years, layers, hub) -> pd.DataFrame:
+    present = edges[edges["weight"].notna()]
+    ends = pd.concat(
+        [
+            present[["year", "layer", "source", "weight"]].rename(columns={"source": "node"}),
+            present[["year", "layer", "target", "weight"]].rename(columns={"target": "node"}),
+        ]
+    )
+    # directed layers: strength and degree count ties in both directions (total degree)
+    agg = ends.groupby(["year", "layer", "node"]).agg(
+        strength=("weight", "sum"), degree=("weight", "size")
+    )
+    grid = pd.MultiIndex.from_product(
+        [list(years), list(layers), list(states)], names=["year", "layer", "node"]
+    )
+    nodes = agg.reindex(grid, fill_value=0).reset_index()
+    long_base = base.melt(id_vars=["year", "node"], var_name="layer", value_name="base")
+    nodes = nodes.merge(long_base, how="left", on=["year", "layer", "node"])
+    nodes = nodes.rename(columns={"base": "binarisation_base"})
+    nodes = nodes.assign(is_hub=nodes["node"] == hub)
+    nodes = nodes.astype(
+        {
+            "year": "int64",
+            "layer": "string",
+            "node": "string",
+            "strength": "float64",
+            "degree": "int64",
+            "binarisation_base": "float64",
+        }
+    )
+    return nodes.sort_values(["year", "layer", "node"], ignore_index=True)
+
+
+def adjacency(
+    edges: pd.DataFrame, states: Sequence[str], layer: str
+) -> np.ndarray:
+    """Weighted adjacency matrix of one year's layer; missing-weight rows are absent ties."""
+    idx = {s: i for i, s in enumerate(states)}
+    e = edges[(edges["layer"] == layer) & edges["weight"].notna()]
+    W = np.zeros((len(states), len(states)))
+    rows = e["source"].map(idx).to_numpy()
+    cols = e["target"].map(idx).to_numpy()
+    W[rows, cols] = e["weight"].to_numpy()
+    if not is_directed(layer):
+        W[cols, rows] = e["weight"].to_numpy()
+    return W
+
+
+def binarise(W: np.ndarray, layer: str, threshold: float, base: np.ndarray | None) -> np.ndarray:
+    """Directed binary ties of a layer at ``threshold`` (see ``binarisation`` in the config).
+
+    Share layers: tie i->j when W[i, j] >= threshold * base[i] (a state without a World total
+    has no outgoing ties). Count layers: tie when W[i, j] >= threshold.
+    """
+    if layer in SHARE_LAYERS:
+        with np.errstate(invalid="ignore"):
+            B = W >= threshold * base[:, None]
+        B &= np.isfinite(base)[:, None] & (W > 0)
+    else:
+        B = W >= threshold
+    np.fill_diagonal(B, False)
+    return B.astype(float)

@@ -1,0 +1,212 @@
+"""All measures of one year's multiplex network, as long tables.
+
+For each layer the weighted network gives the weighted centralizations and hub indices; each
+threshold of the layer's sensitivity list gives a binary network (``networks.binarise``) on
+which the binary centralizations, hub indices and Gould-Fernandez brokerage are computed.
+Binary centralization and hub indices use the undirected binary graph (a tie when either
+direction passes the threshold) for undirected layers and the directed graph for directed
+layers; brokerage always uses the directed binary ties. Multiplex measures and null models use
+the default threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from hubspoke import brokerage, centralization, hubness, multiplex, networks, nulls
+
+WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
+BINARY_MEASURES = ("degree", "betweenness", "closeness", "eigenvector")
+
+# hub-and-spoke indices tested against null models: (variant, metric) -> function(A, hub)
+NULL_METRICS = {
+    "binary": {
+        "star_likeness": hubness.star_likeness,
+        "spoke_density": hubness.spoke_density,
+        "degree_centralization": lambda A, hub: centralization.centralization(A, "degree"),
+    },
+    "weighted": {
+        "star_likeness": hubness.star_likeness,
+        "hub_share": hubness.hub_share,
+    },
+}
+
+
+def _hub_rows(A, hub, measures, directed, weighted):
+    """Centralization values and the hub's score and rank on each centrality."""
+    cent, hub_rows = [], []
+    for m in measures:
+        scores = centralization.centrality(A, m, directed=directed, weighted=weighted)
+        cent.append((m, centralization.centralization(A, m, directed=directed, weighted=weighted)))
+        hub_rows.append((f"score_{m}", scores[hub]))
+        hub_rows.append((f"rank_{m}", float(hubness.hub_rank(scores, hub))))
+    return cent, hub_rows
+
+
+def _structure_rows(A, hub):
+    return [
+        ("spoke_density", hubness.spoke_density(A > 0, hub)),
+        ("star_likeness", hubness.star_likeness(A, hub)),
+        ("constraint", hubness.constraint(A)[hub]),
+        ("effective_size", hubness.effective_size(A)[hub]),
+    ]
+
+
+def _undirected(B: np.ndarray) -> np.ndarray:
+    return np.maximum(B, B.T)
+
+
+def compute_year(
+    edges: pd.DataFrame,
+    nodes: pd.DataFrame,
+    partitions: pd.DataFrame,
+    *,
+    year: int,
+    states: Sequence[str],
+    hub: str,
+    layers: Sequence[str],
+    binarisation: Mapping[str, Mapping],
+    partition_names: Sequence[str],
+    null_replicates: int,
+    null_seed: int,
+) -> dict[str, pd.DataFrame]:
+    """Measures of one year: ``centralization``, ``hub``, ``brokerage``, ``multiplex``, ``nulls``."""
+    states = sorted(states)
+    h = states.index(hub)
+    groups = {
+        p: partitions[partitions["partition"] == p].set_index("node")["group"].reindex(states)
+        for p in partition_names
+    }
+    cent, hubs, brok, default_binary = [], [], [], {}
+    for layer in layers:
+        directed = networks.is_directed(layer)
+        W = networks.adjacency(edges, states, layer)
+        base = (
+            nodes[nodes["layer"] == layer]
+            .set_index("node")["binarisation_base"]
+            .reindex(states)
+            .to_numpy()
+        )
+        c, hrows = _hub_rows(W, h, WEIGHTED_MEASURES, directed, weighted=True)
+        hrows += [("hub_share", hubness.hub_share(W, h))] + _structure_rows(W, h)
+        cent += [(layer, "weighted", np.nan, m, v) for m, v in c]
+        hubs += [(layer, "weighted", np.nan, m, v) for m, v in hrows]
+        rule = binarisation[layer]
+        for theta in sorted(rule["sensitivity"]):
+            B = networks.binarise(W, layer, theta, base)
+            A = B if directed else _undirected(B)
+            c, hrows = _hub_rows(A, h, BINARY_MEASURES, directed, weighted=False)
+            hrows += _structure_rows(A, h)
+            cent += [(layer, "binary", theta, m, v) for m, v in c]
+            hubs += [(layer, "binary", theta, m, v) for m, v in hrows]
+            for p, g in groups.items():
+                codes = pd.factorize(g, sort=True)[0]
+                t = brokerage.brokerage_table(B, codes, states)
+                brok.append(t.assign(layer=layer, threshold=float(theta), partition=p))
+            if theta == rule["threshold"]:
+                default_binary[layer] = _undirected(B)
+    out = {
+        "centralization": _frame(cent, year, ["layer", "variant", "threshold", "measure", "value"]),
+        "hub": _frame(hubs, year, ["layer", "variant", "threshold", "metric", "value"]),
+        "brokerage": _brokerage_frame(brok, year),
+        "multiplex": _multiplex_frame(default_binary, h, hub, year),
+        "nulls": _nulls_frame(
+            edges, states, h, year, default_binary, layers, null_replicates, null_seed
+        ),
+    }
+    return out
+
+
+def _frame(rows, year, columns) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    df.insert(0, "year", year)
+    df = df.astype({"year": "int64", "threshold": "float64", "value": "float64"})
+    return df.astype({c: "string" for c in columns if df[c].dtype == object})
+
+
+def _brokerage_frame(frames, year) -> pd.DataFrame:
+    cols = ["year", "layer", "threshold", "partition", "node", "role"]
+    df = pd.concat(frames, ignore_index=True).assign(year=year)
+    df = df[[*cols, "count", "expected", "sd", "z"]]
+    df = df.astype(
+        {
+            "year": "int64",
+            "layer": "string",
+            "threshold": "float64",
+            "partition": "string",
+            "node": "string",
+            "role": "string",
+            "count": "int64",
+            "expected": "float64",
+            "sd": "float64",
+            "z": "float64",
+        }
+    )
+    return df.sort_values(cols, ignore_index=True)
+
+
+def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
+    overlap = multiplex.edge_overlap(binary_layers)
+    long = overlap.melt(
+        id_vars=["layer_a", "layer_b"], var_name="metric", value_name="value"
+    ).assign(node=None)
+    hub_rows = pd.DataFrame(
+        {
+            "metric": ["hub_multiplex_degree", "hub_participation"],
+            "layer_a": None,
+            "layer_b": None,
+            "node": hub,
+            "value": [
+                float(multiplex.multiplex_degree(binary_layers, h)),
+                multiplex.participation_coefficient(binary_layers, h),
+            ],
+        }
+    )
+    df = pd.concat([long, hub_rows], ignore_index=True).assign(year=year)
+    df = df[["year", "metric", "layer_a", "layer_b", "node", "value"]]
+    df = df.astype(
+        {
+            "year": "int64",
+            "metric": "string",
+            "layer_a": "string",
+            "layer_b": "string",
+            "node": "string",
+            "value": "float64",
+        }
+    )
+    return df.sort_values(["metric", "layer_a", "layer_b"], ignore_index=True)
+
+
+def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, seed):
+    frames = []
+    for layer in layers:
+        if networks.is_directed(layer):
+            continue  # the null models are for undirected graphs
+        for variant, preserve, A in (
+            ("binary", "degree", default_binary[layer]),
+            ("weighted", "strength", networks.adjacency(edges, states, layer)),
+        ):
+            layer_seed = _seed(seed, layer, variant)
+            t = nulls.run_nulls(
+                {year: A},
+                h,
+                metrics=NULL_METRICS[variant],
+                n_replicates=replicates,
+                seed=layer_seed,
+                preserve=preserve,
+            )
+            frames.append(t.assign(layer=layer, variant=variant))
+    df = pd.concat(frames, ignore_index=True)
+    cols = ["year", "layer", "variant", "metric"]
+    rest = [c for c in df.columns if c not in cols]
+    df = df[cols + rest].astype({"layer": "string", "variant": "string", "metric": "string"})
+    return df.sort_values(cols, ignore_index=True)
+
+
+def _seed(master: int, *key: str) -> int:
+    """A seed derived from the master seed and a key, stable across processes and runs."""
+    words = [int.from_bytes(k.encode(), "little") % (2**32) for k in key]
+    return int(np.random.SeedSequence([master, *words]).generate_state(1)[0])

@@ -1,0 +1,48 @@
+import sys
+from pathlib import Path
+
+from hubspoke.config import validate_config
+from hubspoke.errors import InputError
+
+# Validate the configuration (schema with defaults, then cross-field rules); a bad
+# configuration stops here with one line naming the key and value, before any job runs.
+try:
+    config.update(
+        validate_config(
+            config,
+            Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
+            source="config",
+        )
+    )
+except InputError as err:
+    sys.exit(f"hubspoke: error: {err}")
+
+YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
+STATES = sorted(config["states"])
+INPUT_TABLES = ["trade", "trade_world", "treaties", "organisations", "memberships"]
+NETWORK_TABLES = ["edges", "nodes", "partitions"]
+YEAR_TABLES = ["centralization", "hub", "brokerage", "multiplex", "nulls"]
+METRIC_TABLES = ["centralization", "hub", "brokerage", "multiplex"]
+
+wildcard_constraints:
+    year=r"\d{4}",
+
+
+def lib(*modules):
+    """Library source files a rule depends on, so editing them reruns the rule."""
+    return [f"src/hubspoke/{m}.py" for m in ("__init__", "errors", "tables", *modules)]
+
+
+def final_outputs():
+    return [
+        *expand("results/networks/{table}.parquet", table=NETWORK_TABLES),
+        *expand("results/metrics/{table}.parquet", table=METRIC_TABLES),
+        "results/tests/nulls.parquet",
+        "results/tests/periods.parquet",
+        "results/tests/period_tests.parquet",
+        "results/tests/claims.parquet",
+        "results/tests/reference_checks.parquet",
+        "results/figures/series.png",
+        "results/figures/trade_networks.png",
+        "results/figures/brokerage.png",
+    ]

@@ -1,0 +1,55 @@
+rule plot_series:
+    input:
+        centralization="results/metrics/centralization.parquet",
+        hub="results/metrics/hub.parquet",
+        code=lib("figures"),
+    output:
+        report(
+            "results/figures/series.png",
+            caption="../report/series.rst",
+            category="Figures",
+        ),
+    params:
+        breaks=config["breaks"],
+    log:
+        "logs/plot_series.log",
+    script:
+        "../scripts/plot_series.py"
+
+
+rule plot_trade_networks:
+    input:
+        edges="results/networks/edges.parquet",
+        nodes="results/networks/nodes.parquet",
+        code=lib("figures"),
+    output:
+        report(
+            "results/figures/trade_networks.png",
+            caption="../report/trade_networks.rst",
+            category="Figures",
+        ),
+    params:
+        hub=config["hub"],
+        years=config["breaks"],
+    log:
+        "logs/plot_trade_networks.log",
+    script:
+        "../scripts/plot_trade_networks.py"
+
+
+rule plot_brokerage:
+    input:
+        brokerage="results/metrics/brokerage.parquet",
+        code=lib("figures"),
+    output:
+        report(
+            "results/figures/brokerage.png",
+            caption="../report/brokerage.rst",
+            category="Figures",
+        ),
+    params:
+        hub=config["hub"],
+    log:
+        "logs/plot_brokerage.log",
+    script:
+        "../scripts/plot_brokerage.py"

@@ -1,0 +1,10 @@
+rule validate_inputs:
+    input:
+        **config["inputs"],
+        code=lib("validate", "countries", "pipeline"),
+    output:
+        **{t: f"results/inputs/{t}.parquet" for t in INPUT_TABLES},
+    log:
+        "logs/validate_inputs.log",
+    script:
+        "../scripts/validate_inputs.py"

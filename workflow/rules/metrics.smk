@@ -1,0 +1,45 @@
+rule compute_year:
+    input:
+        **{
+            t: f"results/networks/years/{{year}}/{t}.parquet"
+            for t in NETWORK_TABLES
+        },
+        code=lib(
+            "yearly",
+            "networks",
+            "centralization",
+            "brokerage",
+            "hubness",
+            "multiplex",
+            "nulls",
+        ),
+    output:
+        **{t: f"results/metrics/years/{{year}}/{t}.parquet" for t in YEAR_TABLES},
+    params:
+        states=STATES,
+        hub=config["hub"],
+        layers=config["layers"],
+        binarisation=config["binarisation"],
+        partition_names=config["brokerage"]["partitions"],
+        null_replicates=config["nulls"]["replicates"],
+        null_seed=config["nulls"]["seed"],
+    log:
+        "logs/compute_year/{year}.log",
+    script:
+        "../scripts/compute_year.py"
+
+
+rule combine_years:
+    input:
+        **{
+            t: expand("results/metrics/years/{year}/{t}.parquet", year=YEARS, t=t)
+            for t in YEAR_TABLES
+        },
+        code=lib(),
+    output:
+        **{t: f"results/metrics/{t}.parquet" for t in METRIC_TABLES},
+        nulls="results/tests/nulls.parquet",
+    log:
+        "logs/combine_years.log",
+    script:
+        "../scripts/combine_years.py"

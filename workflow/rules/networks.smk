@@ -1,0 +1,24 @@
+rule build_networks:
+    input:
+        **{t: f"results/inputs/{t}.parquet" for t in INPUT_TABLES},
+        code=lib("networks", "pipeline"),
+    output:
+        **{t: f"results/networks/{t}.parquet" for t in NETWORK_TABLES},
+        years=expand(
+            "results/networks/years/{year}/{table}.parquet",
+            year=YEARS,
+            table=NETWORK_TABLES,
+        ),
+    params:
+        states=STATES,
+        hub=config["hub"],
+        years=YEARS,
+        layers=config["layers"],
+        rule=config["active_rule"],
+        reconciliation=config["reconciliation"],
+        membership_kinds=config["membership_kinds"],
+        subregions=config["brokerage"]["subregions"],
+    log:
+        "logs/build_networks.log",
+    script:
+        "../scripts/build_networks.py"
