@@ -81,7 +81,9 @@ def _check_cross_fields(cfg: dict, source: str) -> None:
     for layer in cfg["layers"]:
         rule = cfg["binarisation"].get(layer)
         if rule is None:
-            raise InputError(source, "no binarisation rule for this layer", key=f"binarisation.{layer}")
+            raise InputError(
+                source, "no binarisation rule for this layer", key=f"binarisation.{layer}"
+            )
         if rule["threshold"] not in rule["sensitivity"]:
             raise InputError(
                 source,
@@ -94,17 +96,24 @@ def _check_cross_fields(cfg: dict, source: str) -> None:
         for state in members:
             if state not in states:
                 raise InputError(
-                    source, "subregion member is not one of the states",
-                    key=f"brokerage.subregions.{group}", value=state,
+                    source,
+                    "subregion member is not one of the states",
+                    key=f"brokerage.subregions.{group}",
+                    value=state,
                 )
             if state in seen:
                 raise InputError(
-                    source, f"state is already in subregion {seen[state]!r}",
-                    key=f"brokerage.subregions.{group}", value=state,
+                    source,
+                    f"state is already in subregion {seen[state]!r}",
+                    key=f"brokerage.subregions.{group}",
+                    value=state,
                 )
             seen[state] = group
     missing = [s for s in states if s not in seen]
     if missing:
         raise InputError(
-            source, "state is in no brokerage subregion", key="brokerage.subregions", value=missing[0]
+            source,
+            "state is in no brokerage subregion",
+            key="brokerage.subregions",
+            value=missing[0],
         )

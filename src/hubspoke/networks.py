@@ -233,9 +233,11 @@ def build_networks(
     orgs = inputs["organisations"]
     builders = {
         "trade": lambda: _undirected_trade(flows),
-        "trade_flow": lambda: flows.rename(columns={"exporter": "source", "importer": "target"})
-        .rename(columns={"value_usd_m": "weight"})
-        .drop(columns=["fob", "cif"]),
+        "trade_flow": lambda: (
+            flows.rename(columns={"exporter": "source", "importer": "target"})
+            .rename(columns={"value_usd_m": "weight"})
+            .drop(columns=["fob", "cif"])
+        ),
         "treaty": lambda: treaty_edges(inputs["treaties"], states, years, rule),
         "membership": lambda: membership_edges(active, orgs, depth_weighted=False),
         "membership_depth": lambda: membership_edges(active, orgs, depth_weighted=True),
@@ -295,9 +297,7 @@ def node_table(edges, base, states, years, layers, hub) -> pd.DataFrame:
     return nodes.sort_values(["year", "layer", "node"], ignore_index=True)
 
 
-def adjacency(
-    edges: pd.DataFrame, states: Sequence[str], layer: str
-) -> np.ndarray:
+def adjacency(edges: pd.DataFrame, states: Sequence[str], layer: str) -> np.ndarray:
     """Weighted adjacency matrix of one year's layer; missing-weight rows are absent ties."""
     idx = {s: i for i, s in enumerate(states)}
     e = edges[(edges["layer"] == layer) & edges["weight"].notna()]

@@ -74,9 +74,7 @@ def metric_series(
     return series.sort_values(SERIES_COLUMNS[:5], ignore_index=True, na_position="first")
 
 
-def did_panel(
-    edges: pd.DataFrame, memberships: pd.DataFrame, hub: str, bloc: str
-) -> pd.DataFrame:
+def did_panel(edges: pd.DataFrame, memberships: pd.DataFrame, hub: str, bloc: str) -> pd.DataFrame:
     """Spoke-spoke trade dyads: ``[year, pair, value, treated]``.
 
     The treated group is static: pairs of two spokes that are both members of ``bloc`` at
@@ -97,9 +95,7 @@ def did_panel(
     )
 
 
-def test_periods(
-    paths: Mapping[str, str], params: Mapping
-) -> dict[str, tuple[pd.DataFrame, dict]]:
+def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[pd.DataFrame, dict]]:
     """Period summaries and tests of every series, plus the trade difference-in-differences."""
     t = {name: tables.read_parquet(p) for name, p in paths.items()}
     series = metric_series(t["centralization"], t["hub"], t["brokerage"], params["hub"])

@@ -91,7 +91,7 @@ def compute_year(
             .to_numpy()
         )
         c, hrows = _hub_rows(W, h, WEIGHTED_MEASURES, directed, weighted=True)
-        hrows += [("hub_share", hubness.hub_share(W, h))] + _structure_rows(W, h)
+        hrows += [("hub_share", hubness.hub_share(W, h)), *_structure_rows(W, h)]
         cent += [(layer, "weighted", np.nan, m, v) for m, v in c]
         hubs += [(layer, "weighted", np.nan, m, v) for m, v in hrows]
         rule = binarisation[layer]
