@@ -15,3 +15,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared source data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def dots_post_soviet(shared_data):
+    """The real DOTS workbooks of the 15 post-Soviet reporters (read once per session)."""
+    from hubspoke.countries import POST_SOVIET
+    from hubspoke.io.dots import read_dots_folder
+
+    return read_dots_folder(shared_data / "imf-dots", POST_SOVIET)

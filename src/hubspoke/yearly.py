@@ -73,7 +73,7 @@ def compute_year(
     null_replicates: int,
     null_seed: int,
 ) -> dict[str, pd.DataFrame]:
-    """Measures of one year: ``centralization``, ``hub``, ``brokerage``, ``multiplex``, ``nulls``."""
+    """One year's ``centralization``, ``hub``, ``brokerage``, ``multiplex`` and ``nulls`` tables."""
     states = sorted(states)
     h = states.index(hub)
     groups = {
