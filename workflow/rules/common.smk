@@ -1,6 +1,10 @@
 import sys
 from pathlib import Path
 
+# The jobs import the installed library (`pip install -e .`); the Snakefile itself also
+# works from a plain checkout.
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
 from hubspoke.config import validate_config
 from hubspoke.errors import InputError
 
@@ -23,6 +27,7 @@ INPUT_TABLES = ["trade", "trade_world", "treaties", "organisations", "membership
 NETWORK_TABLES = ["edges", "nodes", "partitions"]
 YEAR_TABLES = ["centralization", "hub", "brokerage", "multiplex", "nulls"]
 METRIC_TABLES = ["centralization", "hub", "brokerage", "multiplex"]
+
 
 wildcard_constraints:
     year=r"\d{4}",

@@ -9,10 +9,12 @@ rule plot_series:
             caption="../report/series.rst",
             category="Figures",
         ),
-    params:
-        breaks=config["breaks"],
     log:
         "logs/plot_series.log",
+    conda:
+        "../envs/hubspoke.yaml"
+    params:
+        breaks=config["breaks"],
     script:
         "../scripts/plot_series.py"
 
@@ -28,11 +30,13 @@ rule plot_trade_networks:
             caption="../report/trade_networks.rst",
             category="Figures",
         ),
+    log:
+        "logs/plot_trade_networks.log",
+    conda:
+        "../envs/hubspoke.yaml"
     params:
         hub=config["hub"],
         years=config["breaks"],
-    log:
-        "logs/plot_trade_networks.log",
     script:
         "../scripts/plot_trade_networks.py"
 
@@ -47,9 +51,11 @@ rule plot_brokerage:
             caption="../report/brokerage.rst",
             category="Figures",
         ),
-    params:
-        hub=config["hub"],
     log:
         "logs/plot_brokerage.log",
+    conda:
+        "../envs/hubspoke.yaml"
+    params:
+        hub=config["hub"],
     script:
         "../scripts/plot_brokerage.py"

@@ -6,5 +6,7 @@ rule validate_inputs:
         **{t: f"results/inputs/{t}.parquet" for t in INPUT_TABLES},
     log:
         "logs/validate_inputs.log",
+    conda:
+        "../envs/hubspoke.yaml"
     script:
         "../scripts/validate_inputs.py"

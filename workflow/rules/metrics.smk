@@ -1,9 +1,6 @@
 rule compute_year:
     input:
-        **{
-            t: f"results/networks/years/{{year}}/{t}.parquet"
-            for t in NETWORK_TABLES
-        },
+        **{t: f"results/networks/years/{{year}}/{t}.parquet" for t in NETWORK_TABLES},
         code=lib(
             "yearly",
             "networks",
@@ -15,6 +12,10 @@ rule compute_year:
         ),
     output:
         **{t: f"results/metrics/years/{{year}}/{t}.parquet" for t in YEAR_TABLES},
+    log:
+        "logs/compute_year/{year}.log",
+    conda:
+        "../envs/hubspoke.yaml"
     params:
         states=STATES,
         hub=config["hub"],
@@ -23,8 +24,6 @@ rule compute_year:
         partition_names=config["brokerage"]["partitions"],
         null_replicates=config["nulls"]["replicates"],
         null_seed=config["nulls"]["seed"],
-    log:
-        "logs/compute_year/{year}.log",
     script:
         "../scripts/compute_year.py"
 
@@ -41,5 +40,7 @@ rule combine_years:
         nulls="results/tests/nulls.parquet",
     log:
         "logs/combine_years.log",
+    conda:
+        "../envs/hubspoke.yaml"
     script:
         "../scripts/combine_years.py"

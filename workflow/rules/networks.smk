@@ -9,6 +9,10 @@ rule build_networks:
             year=YEARS,
             table=NETWORK_TABLES,
         ),
+    log:
+        "logs/build_networks.log",
+    conda:
+        "../envs/hubspoke.yaml"
     params:
         states=STATES,
         hub=config["hub"],
@@ -18,7 +22,5 @@ rule build_networks:
         reconciliation=config["reconciliation"],
         membership_kinds=config["membership_kinds"],
         subregions=config["brokerage"]["subregions"],
-    log:
-        "logs/build_networks.log",
     script:
         "../scripts/build_networks.py"

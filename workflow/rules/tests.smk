@@ -9,6 +9,10 @@ rule test_periods:
     output:
         periods="results/tests/periods.parquet",
         tests="results/tests/period_tests.parquet",
+    log:
+        "logs/test_periods.log",
+    conda:
+        "../envs/hubspoke.yaml"
     params:
         hub=config["hub"],
         breaks=config["breaks"],
@@ -16,8 +20,6 @@ rule test_periods:
         seed=config["tests"]["seed"],
         did_bloc=config["tests"]["did_bloc"],
         binarisation=config["binarisation"],
-    log:
-        "logs/test_periods.log",
     script:
         "../scripts/test_periods.py"
 
@@ -36,12 +38,14 @@ rule evaluate_claims:
             caption="../report/claims.rst",
             category="Claims",
         ),
+    log:
+        "logs/evaluate_claims.log",
+    conda:
+        "../envs/hubspoke.yaml"
     params:
         hub=config["hub"],
         breaks=config["breaks"],
         alpha=config["tests"]["alpha"],
-    log:
-        "logs/evaluate_claims.log",
     script:
         "../scripts/evaluate_claims.py"
 
@@ -60,5 +64,7 @@ rule check_references:
         ),
     log:
         "logs/check_references.log",
+    conda:
+        "../envs/hubspoke.yaml"
     script:
         "../scripts/check_references.py"

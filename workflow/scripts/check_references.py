@@ -1,0 +1,16 @@
+from hubspoke import reference, tables
+
+
+def main():
+    df = reference.evaluate_reference_checks(
+        reference.load_checks(snakemake.input.checks),
+        tables.read_parquet(snakemake.input.trade),
+        tables.read_parquet(snakemake.input.trade_world),
+    )
+    prov = tables.provenance(
+        None, **{t: tables.sha256_file(p) for t, p in snakemake.input.items() if t != "code"}
+    )
+    tables.write_parquet(df, snakemake.output[0], prov)
+
+
+tables.run_job(main, snakemake.log[0])

@@ -1,0 +1,23 @@
+from hubspoke import claims, tables
+
+
+def main():
+    read = {t: tables.read_parquet(snakemake.input[t]) for t in ("periods", "tests", "nulls", "hub")}
+    df = claims.evaluate_claims(
+        claims.load_claims(snakemake.input.claims),
+        hub=snakemake.params.hub,
+        breaks=snakemake.params.breaks,
+        alpha=snakemake.params.alpha,
+        periods=read["periods"],
+        period_tests=read["tests"],
+        nulls=read["nulls"],
+        hub_metrics=read["hub"],
+    )
+    prov = tables.provenance(
+        dict(snakemake.params),
+        **{t: tables.sha256_file(p) for t, p in snakemake.input.items() if t != "code"},
+    )
+    tables.write_parquet(df, snakemake.output[0], prov)
+
+
+tables.run_job(main, snakemake.log[0])

@@ -1,0 +1,7 @@
+from hubspoke import figures, tables
+
+figures.plot_brokerage(
+    tables.read_parquet(snakemake.input.brokerage),
+    hub=snakemake.params.hub,
+    path=snakemake.output[0],
+)

@@ -1,0 +1,8 @@
+from hubspoke import figures, tables
+
+figures.plot_series(
+    tables.read_parquet(snakemake.input.centralization),
+    tables.read_parquet(snakemake.input.hub),
+    breaks=snakemake.params.breaks,
+    path=snakemake.output[0],
+)
