@@ -1,0 +1,74 @@
+"""Configuration validation: defaults, and one clear line for every kind of bad configuration."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hubspoke.config import validate_config
+from hubspoke.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+
+@pytest.fixture(scope="module")
+def default():
+    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+
+
+def check(cfg):
+    return validate_config(cfg, SCHEMA, source="config.yaml")
+
+
+def test_default_and_test_configs_are_valid(default):
+    assert check(default)["hub"] == "RUS"
+    tiny = check(yaml.safe_load((ROOT / ".test" / "config.yaml").read_text()))
+    # omitted keys get the schema defaults
+    assert tiny["layers"] == ["trade", "trade_flow", "treaty", "membership", "membership_depth"]
+    assert tiny["active_rule"] == "any_day"
+    assert tiny["claims"] == "config/claims.yaml"
+
+
+def test_validation_does_not_modify_its_argument(default):
+    before = copy.deepcopy(default)
+    check(default)
+    assert default == before
+
+
+CASES = [
+    # (change, key named in the message, value named in the message)
+    (lambda c: c.update(colour="red"), "colour", None),
+    (lambda c: c["nulls"].update(replicate=5), "nulls.replicate", None),
+    (lambda c: c.update(hub="CHN"), "hub", "'CHN'"),
+    (lambda c: c.update(hub="rus"), "hub", "'rus'"),
+    (lambda c: c.update(breaks=[1990]), "breaks", "1990"),
+    (lambda c: c.update(breaks=[2021]), "breaks", "2021"),
+    (lambda c: c.update(breaks=[1992]), "breaks", "1992"),  # empty first period
+    (lambda c: c.update(breaks=[2015, 2010]), "breaks", None),
+    (lambda c: c["years"].update(start=2021), "years.start", "2021"),
+    (lambda c: c["nulls"].update(replicates="many"), "nulls.replicates", "'many'"),
+    (lambda c: c["tests"].update(alpha=1.5), "tests.alpha", "1.5"),
+    (lambda c: c.update(layers=["trade", "gravity"]), "layers.1", "'gravity'"),
+    (lambda c: c.update(states=["RUS", "BLR", "RUS"]), "states", None),
+    (lambda c: c["binarisation"]["trade"].update(threshold=0.07), "binarisation.trade", "0.07"),
+    (lambda c: c["binarisation"]["trade"].update(threshold=-1), "binarisation.trade", "-1"),
+    (lambda c: c["brokerage"]["subregions"]["Baltic"].append("FIN"), "brokerage.subregions", "FIN"),
+    (lambda c: c["brokerage"]["subregions"]["Baltic"].remove("EST"), "brokerage.subregions", "EST"),
+    (lambda c: c.update(reconciliation="average"), "reconciliation", "'average'"),
+]
+
+
+@pytest.mark.parametrize(("change", "key", "value"), CASES)
+def test_bad_config_gives_one_line_naming_key_and_value(default, change, key, value):
+    cfg = copy.deepcopy(default)
+    change(cfg)
+    with pytest.raises(InputError) as err:
+        check(cfg)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("config.yaml, key ")
+    assert key in message
+    if value is not None:
+        assert value in message
