@@ -1,0 +1,326 @@
+"""Load and validate the ``data/raw`` tables (schemas in docs/interfaces.md).
+
+Every table is declared once as data (:data:`SCHEMAS`: column -> kind, allowed values, nullable;
+key; ordering rules) and checked by one engine, :func:`load_table`. The first problem raises
+:class:`~hubspoke.errors.InputError` naming the file, the 1-based file line (header = line 1), the
+column and the value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hubspoke.countries import iso3_codes
+from hubspoke.errors import InputError
+
+FLOWS = ("export_fob", "import_cif")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``kind`` is ``string``, ``iso3``, ``category``, ``int``, ``year``, ``float``
+    (finite, not negative), ``bool`` (``true``/``false``) or ``date`` (``YYYY-MM-DD``).
+    Only string-like, float and date columns may be ``nullable``."""
+
+    kind: str
+    nullable: bool = False
+    allowed: tuple[str, ...] = ()
+    bounds: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    columns: dict[str, Column]
+    key: tuple[str, ...]
+    in_scope: tuple[str, ...] = ()  # ISO3 columns that must be in ``states`` when given
+    year: str | None = None  # the column checked against ``years`` when given
+    not_after: tuple[tuple[str, str], ...] = ()  # (earlier, later) when both are present
+    strictly_before: tuple[tuple[str, str], ...] = ()  # (a, b): a < b
+
+
+STRING = Column("string")
+SOURCE = Column("string")
+ISO3 = Column("iso3")
+DATE = Column("date")
+OPTIONAL_DATE = Column("date", nullable=True)
+
+_TRADE_VALUES = {
+    "value_usd_m": Column("float", nullable=True),
+    "is_estimate": Column("bool"),
+    "source": SOURCE,
+}
+
+SCHEMAS: dict[str, Schema] = {
+    "trade": Schema(
+        columns={
+            "reporter": ISO3,
+            "partner": ISO3,
+            "year": Column("year"),
+            "flow": Column("category", allowed=FLOWS),
+            **_TRADE_VALUES,
+        },
+        key=("reporter", "partner", "year", "flow"),
+        in_scope=("reporter",),
+        year="year",
+    ),
+    "trade_world": Schema(
+        columns={
+            "reporter": ISO3,
+            "year": Column("year"),
+            "flow": Column("category", allowed=FLOWS),
+            **_TRADE_VALUES,
+        },
+        key=("reporter", "year", "flow"),
+        in_scope=("reporter",),
+        year="year",
+    ),
+    "treaties": Schema(
+        columns={
+            "treaty_id": STRING,
+            "state_a": ISO3,
+            "state_b": ISO3,
+            "kind": Column(
+                "category", allowed=("trade_agreement", "alliance", "defence_cooperation")
+            ),
+            "name": STRING,
+            "signed": OPTIONAL_DATE,
+            "in_force": OPTIONAL_DATE,
+            "ended": OPTIONAL_DATE,
+            "source": SOURCE,
+        },
+        key=("treaty_id",),
+        in_scope=("state_a", "state_b"),
+        not_after=(("signed", "in_force"), ("signed", "ended"), ("in_force", "ended")),
+        strictly_before=(("state_a", "state_b"),),
+    ),
+    "organisations": Schema(
+        columns={
+            "org_id": STRING,
+            "name": STRING,
+            "domain": Column("category", allowed=("economic", "security", "political")),
+            "depth": Column("int", bounds=(0, 4)),
+            "russia_led": Column("bool"),
+            "source": SOURCE,
+        },
+        key=("org_id",),
+    ),
+    "memberships": Schema(
+        columns={
+            "org_id": STRING,
+            "state": ISO3,
+            "kind": Column("category", allowed=("full", "associate", "observer")),
+            "start": DATE,
+            "end": OPTIONAL_DATE,
+            "date_precision": Column("category", allowed=("day", "year")),
+            "source": SOURCE,
+        },
+        key=("org_id", "state", "start"),
+        in_scope=("state",),
+        not_after=(("start", "end"),),
+    ),
+}
+
+_INTEGER = re.compile(r"^-?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BOOLS = {"true": True, "false": False}
+
+
+def load_table(
+    path: str | Path,
+    name: str,
+    *,
+    states: Iterable[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Read ``path`` as the table ``name`` (a key of :data:`SCHEMAS`), validate it and return
+    typed columns (``string``, ``int64``, ``float64``, ``bool``, ``datetime64[ns]``).
+
+    ``states`` restricts the schema's scope columns (trade: the reporter; the partner may be any
+    known ISO3 code); ``years`` = (first, last) bounds the year column of the trade tables.
+    """
+    if name not in SCHEMAS:
+        raise InputError(str(path), f"unknown table {name!r} (known: {', '.join(SCHEMAS)})")
+    schema = SCHEMAS[name]
+    source = str(path)
+    raw = _read_csv(Path(path), source)
+    _check_header(raw, schema, source)
+    table = pd.DataFrame(
+        {column: _convert(raw[column], spec, column, source)
+         for column, spec in schema.columns.items()}
+    )
+    _check_scope(raw, table, schema, states, years, source)
+    _check_unique(raw, schema.key, source)
+    _check_order(raw, table, schema, source)
+    return table
+
+
+def _line(index: int) -> int:
+    """1-based file line of a data row (the header is line 1)."""
+    return int(index) + 2
+
+
+def _read_csv(path: Path, source: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError(source, "file not found")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is tolerated and stripped
+    except UnicodeDecodeError as err:
+        raise InputError(
+            source,
+            "not UTF-8 encoded",
+            row=data[: err.start].count(b"\n") + 1,
+            value=data[err.start : err.end].hex(" "),
+        ) from err
+    if not text.strip():
+        raise InputError(source, "empty file")
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+)", str(err))
+        raise InputError(
+            source, f"not a well-formed CSV table ({str(err).strip()})",
+            row=int(found.group(1)) if found else None,
+        ) from err
+
+
+def _check_header(raw: pd.DataFrame, schema: Schema, source: str) -> None:
+    present = list(raw.columns)
+    if len(present) == 1:
+        header = present[0]
+        for delimiter, label in ((";", "semicolon"), ("\t", "tab")):
+            if delimiter in header:
+                raise InputError(
+                    source,
+                    f"the delimiter must be a comma, the header is separated by {label}s",
+                    row=1,
+                    value=header,
+                )
+    expected = list(schema.columns)
+    extra = [c for c in present if c not in schema.columns]
+    for column in expected:
+        if column not in present:
+            close = difflib.get_close_matches(column, extra, n=1)
+            hint = f" (closest found: {close[0]!r}, misspelt?)" if close else ""
+            raise InputError(
+                source, f"required column missing{hint}", row=1, column=column,
+                value=close[0] if close else None,
+            )
+    if extra:
+        raise InputError(
+            source, f"unexpected column (expected: {', '.join(expected)})", row=1, column=extra[0]
+        )
+
+
+def _fail(mask: pd.Series, values: pd.Series, message: str, column: str, source: str) -> None:
+    """Raise for the first row where ``mask`` is true."""
+    if mask.any():
+        index = mask.to_numpy().nonzero()[0][0]
+        raise InputError(
+            source, message, row=_line(index), column=column, value=values.iloc[index]
+        )
+
+
+def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Series:
+    empty = text == ""
+    if not spec.nullable:
+        _fail(empty, text, "missing value", column, source)
+    given = ~empty
+    kind = spec.kind
+    if kind in ("string", "iso3", "category"):
+        if kind == "iso3":
+            _fail(given & ~text.isin(iso3_codes()), text, "unknown ISO3 country code", column,
+                  source)
+        if kind == "category":
+            _fail(given & ~text.isin(spec.allowed), text,
+                  f"must be one of {', '.join(spec.allowed)}", column, source)
+        return text.where(given, None).astype("string")
+    if kind in ("int", "year"):
+        _fail(given & ~text.str.match(_INTEGER), text, "not an integer", column, source)
+        numbers = text.where(given, "0").astype(np.int64)
+        if spec.bounds is not None:
+            low, high = spec.bounds
+            _fail(given & ~numbers.between(low, high), text,
+                  f"must be between {low} and {high}", column, source)
+        return numbers
+    if kind == "float":
+        numbers = pd.to_numeric(text.where(given, None), errors="coerce")
+        # to_numeric also accepts "nan" and "inf": those are errors here, as are non-numbers.
+        _fail(given & ~np.isfinite(numbers.fillna(np.inf)), text, "not a finite number",
+              column, source)
+        _fail(numbers < 0, text, "negative value", column, source)
+        return numbers.astype(np.float64)
+    if kind == "bool":
+        _fail(given & ~text.isin(list(_BOOLS)), text, "must be true or false", column, source)
+        return text.map(_BOOLS).astype(bool)
+    if kind == "date":
+        dates = pd.to_datetime(text.where(given, None), format="%Y-%m-%d", errors="coerce")
+        _fail(given & (~text.str.match(_DATE) | dates.isna()), text,
+              "not a date (YYYY-MM-DD)", column, source)
+        return dates.astype("datetime64[ns]")
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _check_scope(
+    raw: pd.DataFrame,
+    table: pd.DataFrame,
+    schema: Schema,
+    states: Iterable[str] | None,
+    years: tuple[int, int] | None,
+    source: str,
+) -> None:
+    if states is not None:
+        scope = set(states)
+        for column in schema.in_scope:
+            _fail(~table[column].isin(scope), raw[column], "state not in scope", column, source)
+    if years is not None and schema.year is not None:
+        first, last = years
+        _fail(~table[schema.year].between(first, last), raw[schema.year],
+              f"year outside {first}-{last}", schema.year, source)
+
+
+def _check_unique(raw: pd.DataFrame, key: tuple[str, ...], source: str) -> None:
+    columns = list(key)
+    repeated = raw.duplicated(columns, keep=False)
+    if repeated.any():
+        first = repeated.to_numpy().nonzero()[0][0]
+        twins = (raw[columns] == raw.loc[first, columns]).all(axis=1).to_numpy().nonzero()[0]
+        second = twins[1]
+        raise InputError(
+            source,
+            f"duplicate key ({', '.join(key)}) of line {_line(first)}",
+            row=_line(second),
+            column=", ".join(key),
+            value=", ".join(raw.loc[second, columns]),
+        )
+
+
+def _check_order(raw: pd.DataFrame, table: pd.DataFrame, schema: Schema, source: str) -> None:
+    for earlier, later in schema.not_after:
+        wrong = (table[earlier] > table[later]).fillna(False)
+        if wrong.any():
+            index = wrong.to_numpy().nonzero()[0][0]
+            raise InputError(
+                source,
+                f"{earlier} {raw.loc[index, earlier]} is after {later}",
+                row=_line(index),
+                column=later,
+                value=raw.loc[index, later],
+            )
+    for first, second in schema.strictly_before:
+        _fail((table[first] >= table[second]).fillna(False), raw[second],
+              f"{first} must sort before {second}", second, source)

@@ -1,0 +1,201 @@
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hubspoke.errors import InputError
+from hubspoke.validate import SCHEMAS, load_table
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+TRADE = (FIXTURES / "trade.csv").read_text()
+
+
+def write(tmp_path, text, name="trade.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def fails(path, name="trade", **kwargs):
+    with pytest.raises(InputError) as err:
+        load_table(path, name, **kwargs)
+    assert str(path) in str(err.value)
+    return err.value
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_valid_fixtures_load(name):
+    table = load_table(FIXTURES / f"{name}.csv", name)
+    assert list(table.columns) == list(SCHEMAS[name].columns)
+    assert len(table) == 2 + 2 * (name == "trade")
+
+
+def test_trade_types_and_values():
+    trade = load_table(FIXTURES / "trade.csv", "trade", states=["KAZ", "RUS"], years=(1992, 2020))
+    assert str(trade["reporter"].dtype) == "string"
+    assert str(trade["year"].dtype) == "int64"
+    assert str(trade["value_usd_m"].dtype) == "float64"
+    assert str(trade["is_estimate"].dtype) == "bool"
+    assert trade["value_usd_m"].iloc[1] == 1234.5
+    assert math.isnan(trade["value_usd_m"].iloc[2])  # empty is missing, not 0
+    assert trade["is_estimate"].tolist() == [False, False, False, True]
+    assert trade["partner"].iloc[3] == "USA"  # partners need not be in scope
+
+
+def test_date_tables_types():
+    treaties = load_table(FIXTURES / "treaties.csv", "treaties")
+    assert str(treaties["signed"].dtype) == "datetime64[ns]"
+    assert treaties["signed"].iloc[0] == pd.Timestamp("2001-02-03")
+    assert pd.isna(treaties["ended"].iloc[0]) and pd.isna(treaties["in_force"].iloc[1])
+    assert treaties["name"].iloc[0] == "Test agreement, with a comma"
+    organisations = load_table(FIXTURES / "organisations.csv", "organisations")
+    assert organisations["depth"].tolist() == [4, 0]
+    assert organisations["russia_led"].tolist() == [True, False]
+    memberships = load_table(FIXTURES / "memberships.csv", "memberships", states=["KAZ", "GEO"])
+    assert pd.isna(memberships["end"].iloc[0])
+
+
+def test_bom_is_stripped(tmp_path):
+    trade = load_table(write(tmp_path, "\ufeff" + TRADE), "trade")
+    assert trade.columns[0] == "reporter"
+
+
+def test_crlf_line_endings(tmp_path):
+    trade = load_table(write(tmp_path, TRADE.replace("\n", "\r\n")), "trade")
+    assert trade["source"].iloc[-1] == "synthetic"  # no stray "\r"
+    assert trade.equals(load_table(FIXTURES / "trade.csv", "trade"))
+
+
+def test_missing_file(tmp_path):
+    error = fails(tmp_path / "nothing.csv")
+    assert "not found" in str(error)
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "\ufeff"])
+def test_empty_file(tmp_path, text):
+    assert "empty" in str(fails(write(tmp_path, text)))
+
+
+def test_not_utf8(tmp_path):
+    path = write(tmp_path, TRADE.replace("synthetic", "Sæo")[:200], encoding="latin-1")
+    error = fails(path)
+    assert "UTF-8" in str(error) and error.row == 2
+
+
+def test_semicolon_delimiter(tmp_path):
+    error = fails(write(tmp_path, TRADE.replace(",", ";")))
+    assert "comma" in str(error) and "semicolon" in str(error) and error.row == 1
+    assert error.value.startswith("reporter;partner")
+
+
+def test_tab_delimiter(tmp_path):
+    assert "tab" in str(fails(write(tmp_path, TRADE.replace(",", "\t"))))
+
+
+def test_missing_column(tmp_path):
+    text = "\n".join(line.rsplit(",", 1)[0] for line in TRADE.splitlines())
+    error = fails(write(tmp_path, text))
+    assert error.column == "source" and error.row == 1 and "missing" in str(error)
+
+
+def test_misspelt_column_suggests_the_closest(tmp_path):
+    error = fails(write(tmp_path, TRADE.replace("value_usd_m", "value_usd_mn", 1)))
+    assert error.column == "value_usd_m"
+    assert "closest found: 'value_usd_mn'" in str(error)
+
+
+def test_unexpected_column(tmp_path):
+    text = "\n".join(line + ",x" for line in TRADE.splitlines())
+    error = fails(write(tmp_path, text.replace("source,x", "source,note")))
+    assert error.column == "note"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "row", "column", "value", "message"),
+    [
+        ("1234.5", "12a", 3, "value_usd_m", "12a", "not a finite number"),
+        ("1234.5", "NaN", 3, "value_usd_m", "NaN", "not a finite number"),
+        ("1234.5", "inf", 3, "value_usd_m", "inf", "not a finite number"),
+        ("1234.5", "-1234.5", 3, "value_usd_m", "-1234.5", "negative"),
+        ("RUS,USA", "RUS,XYZ", 5, "partner", "XYZ", "unknown ISO3"),
+        ("KAZ,RUS", "kaz,RUS", 2, "reporter", "kaz", "unknown ISO3"),
+        ("2019,export_fob,0.62", "2019.5,export_fob,0.62", 5, "year", "2019.5", "integer"),
+        ("export_fob,0.62", "exports,0.62", 5, "flow", "exports", "export_fob"),
+        ("0.62,true", "0.62,yes", 5, "is_estimate", "yes", "true or false"),
+        ("0.62,true,synthetic", "0.62,true,", 5, "source", "", "missing value"),
+    ],
+)
+def test_bad_values_name_row_column_and_value(tmp_path, old, new, row, column, value, message):
+    error = fails(write(tmp_path, TRADE.replace(old, new, 1)))
+    assert (error.row, error.column, error.value) == (row, column, value)
+    assert message in str(error)
+    assert f"row {row}" in str(error) and repr(value) in str(error)
+
+
+def test_reporter_out_of_scope(tmp_path):
+    error = fails(FIXTURES / "trade.csv", states=["RUS"])
+    assert (error.row, error.column, error.value) == (2, "reporter", "KAZ")
+
+
+def test_year_out_of_range(tmp_path):
+    path = write(tmp_path, TRADE.replace("RUS,USA,2019", "RUS,USA,2021"))
+    error = fails(path, years=(1992, 2020))
+    assert (error.row, error.column, error.value) == (5, "year", "2021")
+    assert "1992-2020" in str(error)
+
+
+def test_duplicate_key_names_both_lines(tmp_path):
+    text = TRADE + "RUS,KAZ,2019,export_fob,3,false,synthetic\n"
+    error = fails(write(tmp_path, text))
+    assert error.row == 6 and "line 3" in str(error)
+    assert error.value == "RUS, KAZ, 2019, export_fob"
+
+
+def test_blank_line_is_reported_at_its_line(tmp_path):
+    lines = TRADE.splitlines()
+    error = fails(write(tmp_path, "\n".join([*lines[:3], "", *lines[3:]]) + "\n"))
+    assert error.row == 4 and "missing value" in str(error)
+
+
+def test_ragged_row(tmp_path):
+    error = fails(write(tmp_path, TRADE + "RUS,KAZ,2018,export_fob,1,false,synthetic,extra\n"))
+    assert error.row == 6
+
+
+def test_start_after_end(tmp_path):
+    text = (FIXTURES / "memberships.csv").read_text().replace("1993-01-01", "2010-01-01")
+    error = fails(write(tmp_path, text, "memberships.csv"), "memberships")
+    assert (error.row, error.column, error.value) == (3, "end", "2009-12-31")
+    assert "start 2010-01-01 is after end" in str(error)
+
+
+def test_signed_after_ended(tmp_path):
+    text = (FIXTURES / "treaties.csv").read_text().replace("2002-01-01", "2011-01-01")
+    error = fails(write(tmp_path, text, "treaties.csv"), "treaties")
+    assert (error.row, error.column, error.value) == (3, "ended", "2010-12-31")
+
+
+def test_bad_date(tmp_path):
+    text = (FIXTURES / "memberships.csv").read_text().replace("2015-01-01", "2015-02-30")
+    error = fails(write(tmp_path, text, "memberships.csv"), "memberships")
+    assert (error.row, error.column, error.value) == (2, "start", "2015-02-30")
+    text = (FIXTURES / "memberships.csv").read_text().replace("2015-01-01", "01.01.2015")
+    assert fails(write(tmp_path, text, "memberships.csv"), "memberships").row == 2
+
+
+def test_state_a_must_sort_before_state_b(tmp_path):
+    text = (FIXTURES / "treaties.csv").read_text().replace("T2,ARM,RUS", "T2,RUS,ARM")
+    error = fails(write(tmp_path, text, "treaties.csv"), "treaties")
+    assert (error.row, error.column, error.value) == (3, "state_b", "ARM")
+
+
+def test_depth_bounds(tmp_path):
+    text = (FIXTURES / "organisations.csv").read_text().replace("economic,4", "economic,5")
+    error = fails(write(tmp_path, text, "organisations.csv"), "organisations")
+    assert (error.row, error.column, error.value) == (2, "depth", "5")
+
+
+def test_unknown_table():
+    with pytest.raises(InputError, match="unknown table"):
+        load_table(FIXTURES / "trade.csv", "tariffs")
