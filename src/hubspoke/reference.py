@@ -1,0 +1,423 @@
+"""Check the source paper's quantitative statements against the validated trade tables.
+
+A reference check (one entry of ``config/reference_checks.yaml``) pairs a stated number with a
+*spec*, a small recipe that computes the same quantity from ``trade`` and ``trade_world``
+(layouts in ``docs/interfaces.md``) in the entry's ``year``. Spec kinds:
+
+``flow``  (unit ``usd_m``)
+    ``exporter``'s exports to ``importer`` as reported by ``as_reported_by``: ``exporter``
+    (its FOB export figure), ``importer`` (its CIF import figure) or ``reconciled`` (one
+    figure chosen by the reconciliation rule, see below).
+``bilateral_trade``  (unit ``usd_m``)
+    Exports plus imports between ``a`` and ``b``: both flows as reported by ``reporter``
+    (``a`` or ``b``: its FOB exports to the other plus its CIF imports from it), or
+    ``reporter: reconciled``, the sum of the two reconciled directed flows.
+``share``  (unit ``percent``)
+    ``partner``'s share of ``reporter``'s trade with the World, in percent, ``of`` ``total``
+    (exports + imports), ``exports`` or ``imports``; numerator and denominator are both the
+    reporter's own figures (``trade`` and ``trade_world``).
+``partner_rank``  (unit ``rank``)
+    ``partner``'s rank among ``reporter``'s partner countries in ``trade`` by total trade
+    (exports + imports, the reporter's figures); 1 = largest. A partner with one flow not
+    reported has an unknown total: it counts as ranking above when its reported flow alone
+    exceeds the target's total, otherwise it is left out of the ranking and ``basis`` says how
+    many were left out and the largest of their reported flows. Ties share the best rank.
+
+Reconciliation (``reconciliation`` argument, the same rule names as the workflow's config key):
+``importer_first`` takes the importer's CIF figure and falls back to the exporter's FOB figure
+(IMF practice: import records are usually more complete), ``exporter_first`` the reverse,
+``max`` the larger of the two available figures (:func:`hubspoke.networks.reconcile_flows`).
+
+Tolerance: ``{absolute: x}`` (in the check's unit) or ``{relative: x}`` (a fraction of the
+stated value). A check is within tolerance when ``|found - stated| <= x`` (relative:
+``<= x * |stated|``). A mismatch is a finding (``within_tolerance`` False), never an error; a
+quantity the data cannot give (a flow not reported) gives ``found_value`` NaN and
+``within_tolerance`` NA, with ``basis`` saying what is missing. Missing values are never
+treated as zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from hubspoke import networks
+from hubspoke.errors import InputError
+
+EXPORT, IMPORT = "export_fob", "import_cif"
+FLOW_WORDS = {EXPORT: "exports (FOB) to", IMPORT: "imports (CIF) from"}
+RECONCILIATIONS = ("importer_first", "exporter_first", "max")
+UNITS = ("usd_m", "percent", "rank")
+RESULT_COLUMNS = [
+    "check_id",
+    "statement",
+    "unit",
+    "year",
+    "stated_value",
+    "found_value",
+    "difference",
+    "relative_difference",
+    "tolerance",
+    "tolerance_kind",
+    "within_tolerance",
+    "basis",
+    "citation",
+]
+_TOL_RTOL = 1e-9  # a difference equal to the tolerance must not fail through float rounding
+
+_ISO3 = {"type": "string", "pattern": "^[A-Z]{3}$"}
+
+
+def _spec_schema(**properties) -> dict:
+    props = {"kind": {"type": "string"}, **properties}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "required": list(props),
+    }
+
+
+SPEC_SCHEMAS = {
+    "flow": _spec_schema(
+        exporter=_ISO3,
+        importer=_ISO3,
+        as_reported_by={"enum": ["exporter", "importer", "reconciled"]},
+    ),
+    "bilateral_trade": _spec_schema(
+        a=_ISO3, b=_ISO3, reporter={"type": "string", "pattern": "^([A-Z]{3}|reconciled)$"}
+    ),
+    "share": _spec_schema(
+        reporter=_ISO3, partner=_ISO3, of={"enum": ["total", "exports", "imports"]}
+    ),
+    "partner_rank": _spec_schema(reporter=_ISO3, partner=_ISO3),
+}
+SPEC_UNITS = {
+    "flow": "usd_m",
+    "bilateral_trade": "usd_m",
+    "share": "percent",
+    "partner_rank": "rank",
+}
+
+CHECK_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+        "statement": {"type": "string", "minLength": 1},
+        "value": {"type": "number"},
+        "unit": {"enum": list(UNITS)},
+        "year": {"type": "integer"},
+        "spec": {
+            "type": "object",
+            "properties": {"kind": {"enum": list(SPEC_SCHEMAS)}},
+            "required": ["kind"],
+        },
+        "tolerance": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "absolute": {"type": "number", "minimum": 0},
+                "relative": {"type": "number", "minimum": 0},
+            },
+            "minProperties": 1,
+            "maxProperties": 1,
+        },
+        "citation": {"type": "string", "minLength": 1},
+    },
+    "required": ["id", "statement", "value", "unit", "year", "spec", "tolerance", "citation"],
+}
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def check_against_schema(
+    instance, schema: Mapping, *, source: str, where: str, key: str = ""
+) -> None:
+    """Raise ``InputError`` for the most relevant schema violation of ``instance``, if any.
+
+    ``where`` names the entry (e.g. ``check 'blr_rus_2013'``) and ``key`` is the dotted key of
+    ``instance`` inside that entry; the error's ``key`` is the full dotted path of the offending
+    key (an unknown key, a missing required key, or a key with a bad value).
+    """
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(instance)
+    )
+    if error is None:
+        return
+    path = [key] if key else []
+    path += [str(p) for p in error.absolute_path]
+    value = None if isinstance(error.instance, dict | list) else error.instance
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path.append(unknown[0])
+        message, value = "unknown key", None
+    elif error.validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        path.append(missing[0])
+        message = "missing key"
+    else:
+        message = error.message.splitlines()[0]
+    raise InputError(source, f"{where}: {message}", key=".".join(path) or None, value=value)
+
+
+def entries(document, *, source: str, top_key: str) -> list:
+    """The list under ``top_key`` of a loaded YAML document, or ``InputError``."""
+    if not isinstance(document, dict) or set(document) != {top_key}:
+        raise InputError(source, f"expected a mapping with the single key {top_key!r}", key=top_key)
+    items = document[top_key]
+    if not isinstance(items, list) or not items:
+        raise InputError(source, "expected a non-empty list", key=top_key)
+    return items
+
+
+def entry_name(kind: str, item, index: int) -> str:
+    """``"check 'id'"`` (or ``"check #3"`` when the entry has no usable id) for messages."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    return f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
+
+
+def validate_checks(checks: Sequence, source: str = "reference checks") -> list[dict]:
+    """Validate a list of reference checks; returns it unchanged or raises ``InputError``."""
+    seen: set[str] = set()
+    for i, check in enumerate(checks):
+        where = entry_name("check", check, i)
+        check_against_schema(check, CHECK_SCHEMA, source=source, where=where)
+        kind = check["spec"]["kind"]
+        check_against_schema(
+            check["spec"], SPEC_SCHEMAS[kind], source=source, where=where, key="spec"
+        )
+        if check["unit"] != SPEC_UNITS[kind]:
+            raise InputError(
+                source,
+                f"{where}: a {kind} spec gives unit {SPEC_UNITS[kind]!r}",
+                key="unit",
+                value=check["unit"],
+            )
+        spec = check["spec"]
+        if kind == "bilateral_trade" and spec["reporter"] not in (
+            spec["a"],
+            spec["b"],
+            "reconciled",
+        ):
+            raise InputError(
+                source,
+                f"{where}: reporter must be a, b or 'reconciled'",
+                key="spec.reporter",
+                value=spec["reporter"],
+            )
+        if check["id"] in seen:
+            raise InputError(source, f"{where}: duplicate id", key="id", value=check["id"])
+        seen.add(check["id"])
+    return list(checks)
+
+
+def load_checks(path: str | Path) -> list[dict]:
+    """Read and validate a reference-checks YAML file (a mapping with the key ``checks``)."""
+    source = str(path)
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise InputError(source, f"not valid YAML: {err}") from err
+    return validate_checks(entries(document, source=source, top_key="checks"), source)
+
+
+# --- computing the specs -------------------------------------------------------------------
+
+
+class Found(NamedTuple):
+    value: float
+    basis: str
+
+
+class _Reports:
+    """Fast look-up of one reported figure: (reporter, partner, year, flow) -> value, estimate."""
+
+    def __init__(self, trade: pd.DataFrame, trade_world: pd.DataFrame) -> None:
+        self.trade = trade
+        self.pairs = self._index(trade, ["reporter", "partner", "year", "flow"])
+        self.world = self._index(trade_world, ["reporter", "year", "flow"])
+
+    @staticmethod
+    def _index(df: pd.DataFrame, key: list[str]) -> dict:
+        keys = zip(*(df[c].tolist() for c in key), strict=True)
+        vals = zip(df["value_usd_m"].tolist(), df["is_estimate"].tolist(), strict=True)
+        return dict(zip(keys, vals, strict=True))
+
+    def pair(self, reporter: str, partner: str, year: int, flow: str) -> tuple[float, str]:
+        value, estimate = self.pairs.get((reporter, partner, year, flow), (math.nan, False))
+        return _described(
+            float(value), estimate, f"{reporter}-reported {FLOW_WORDS[flow]} {partner}"
+        )
+
+    def with_world(self, reporter: str, year: int, flow: str) -> tuple[float, str]:
+        value, estimate = self.world.get((reporter, year, flow), (math.nan, False))
+        return _described(float(value), estimate, f"{reporter}-reported {FLOW_WORDS[flow]} World")
+
+
+def _fmt(value: float) -> str:
+    return "not reported" if math.isnan(value) else f"{value:,.1f}"
+
+
+def _described(value: float, estimate, what: str) -> tuple[float, str]:
+    mark = " (IMF estimate)" if estimate is True and not math.isnan(value) else ""
+    return value, f"{what} {_fmt(value)}{mark}"
+
+
+def _flow(reports: _Reports, exporter, importer, year, by, reconciliation) -> Found:
+    fob, fob_text = reports.pair(exporter, importer, year, EXPORT)
+    cif, cif_text = reports.pair(importer, exporter, year, IMPORT)
+    if by == "exporter":
+        return Found(fob, fob_text)
+    if by == "importer":
+        return Found(cif, cif_text)
+    flows = networks.reconcile_flows(reports.trade, [exporter, importer], [year], reconciliation)
+    row = flows[(flows["exporter"] == exporter) & (flows["importer"] == importer)].iloc[0]
+    return Found(
+        float(row["value_usd_m"]),
+        f"reconciled ({reconciliation}, {row['weight_source']} figure) from {cif_text} "
+        f"and {fob_text}",
+    )
+
+
+def _bilateral(reports: _Reports, a, b, year, reporter, reconciliation) -> Found:
+    if reporter == "reconciled":
+        ab = _flow(reports, a, b, year, "reconciled", reconciliation)
+        ba = _flow(reports, b, a, year, "reconciled", reconciliation)
+        return Found(ab.value + ba.value, f"{a}->{b}: {ab.basis}; {b}->{a}: {ba.basis}")
+    other = b if reporter == a else a
+    x, x_text = reports.pair(reporter, other, year, EXPORT)
+    m, m_text = reports.pair(reporter, other, year, IMPORT)
+    return Found(x + m, f"{x_text} + {m_text}")
+
+
+def _share(reports: _Reports, reporter, partner, year, of) -> Found:
+    flows = {"total": (EXPORT, IMPORT), "exports": (EXPORT,), "imports": (IMPORT,)}[of]
+    num = [reports.pair(reporter, partner, year, f) for f in flows]
+    den = [reports.with_world(reporter, year, f) for f in flows]
+    numerator, denominator = sum(v for v, _ in num), sum(v for v, _ in den)
+    value = 100.0 * numerator / denominator if denominator != 0 else math.nan
+    texts = [t for _, t in num] + ["over"] + [t for _, t in den]
+    return Found(value, "; ".join(texts))
+
+
+def _rank(reports: _Reports, reporter, partner, year) -> Found:
+    t = reports.trade
+    rows = t[(t["reporter"] == reporter) & (t["year"] == year) & (t["partner"] != reporter)]
+    wide = (
+        rows.set_index(["partner", "flow"])["value_usd_m"]
+        .unstack("flow")
+        .reindex(columns=[EXPORT, IMPORT])
+    )
+    total = wide[EXPORT] + wide[IMPORT]  # NaN when either flow is not reported
+    if partner not in total.index or math.isnan(total[partner]):
+        texts = [reports.pair(reporter, partner, year, f)[1] for f in (EXPORT, IMPORT)]
+        return Found(math.nan, f"{reporter}'s total with {partner} unknown: " + "; ".join(texts))
+    target = total[partner]
+    known_part = wide.max(axis=1)  # the larger reported flow: a lower bound of the total
+    partial = total.isna() & known_part.notna()
+    above = (total > target) | (partial & (known_part > target))
+    unranked = partial & ~above
+    others = int(known_part.notna().sum()) - 1
+    basis = (
+        f"{reporter}-reported total trade with {partner} {_fmt(target)}; "
+        f"{int(above.sum())} of {others} other partner countries with a reported flow trade more"
+    )
+    if unranked.any():
+        basis += (
+            f"; left out: {int(unranked.sum())} partner(s) with one flow not reported, the "
+            f"largest reported flow {_fmt(float(known_part[unranked].max()))}"
+        )
+    return Found(float(1 + above.sum()), basis)
+
+
+def compute_spec(
+    spec: Mapping, year: int, reports: _Reports, reconciliation: str = "importer_first"
+) -> Found:
+    """Value and human-readable basis of one spec in ``year``."""
+    kind = spec["kind"]
+    if kind == "flow":
+        return _flow(
+            reports,
+            spec["exporter"],
+            spec["importer"],
+            year,
+            spec["as_reported_by"],
+            reconciliation,
+        )
+    if kind == "bilateral_trade":
+        return _bilateral(reports, spec["a"], spec["b"], year, spec["reporter"], reconciliation)
+    if kind == "share":
+        return _share(reports, spec["reporter"], spec["partner"], year, spec["of"])
+    return _rank(reports, spec["reporter"], spec["partner"], year)
+
+
+def _within(found: float, stated: float, tol: float, kind: str):
+    if math.isnan(found):
+        return pd.NA
+    bound = tol if kind == "absolute" else tol * abs(stated)
+    diff = abs(found - stated)
+    return diff <= bound or math.isclose(diff, bound, rel_tol=_TOL_RTOL)
+
+
+def evaluate_reference_checks(
+    checks: Sequence[Mapping],
+    trade: pd.DataFrame,
+    trade_world: pd.DataFrame,
+    *,
+    reconciliation: str = "importer_first",
+    source: str = "reference checks",
+) -> pd.DataFrame:
+    """One row per check (``RESULT_COLUMNS``), in the order of ``checks``."""
+    if reconciliation not in RECONCILIATIONS:
+        raise InputError(
+            "config", "unknown reconciliation rule", key="reconciliation", value=reconciliation
+        )
+    validate_checks(checks, source)
+    reports = _Reports(trade, trade_world)
+    rows = []
+    for check in checks:
+        found = compute_spec(check["spec"], check["year"], reports, reconciliation)
+        ((tol_kind, tol),) = check["tolerance"].items()
+        stated = float(check["value"])
+        basis = f"{check['year']}: {found.basis}"
+        if math.isnan(found.value):
+            basis = f"{check['year']}: cannot compute: {found.basis}"
+        diff = found.value - stated
+        rows.append(
+            {
+                "check_id": check["id"],
+                "statement": check["statement"],
+                "unit": check["unit"],
+                "year": check["year"],
+                "stated_value": stated,
+                "found_value": found.value,
+                "difference": diff,
+                "relative_difference": diff / abs(stated) if stated != 0 else math.nan,
+                "tolerance": float(tol),
+                "tolerance_kind": tol_kind,
+                "within_tolerance": _within(found.value, stated, float(tol), tol_kind),
+                "basis": basis,
+                "citation": check["citation"],
+            }
+        )
+    out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    strings = ["check_id", "statement", "unit", "tolerance_kind", "basis", "citation"]
+    return out.astype(
+        {
+            **dict.fromkeys(strings, "string"),
+            "year": "int64",
+            **dict.fromkeys(
+                ["stated_value", "found_value", "difference", "relative_difference", "tolerance"],
+                "float64",
+            ),
+            "within_tolerance": "boolean",
+        }
+    )
