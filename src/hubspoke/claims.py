@@ -1,0 +1,607 @@
+"""Evaluate declarative hub-and-spoke claims against the workflow's result tables.
+
+A claims file (``config/claims.yaml``) is a mapping with the key ``claims``: a list of claims,
+each ``{id, statement, tests, combine, p_adjust}``. ``statement`` may contain ``{hub}``, which
+becomes the hub's code. Each *test* is one of three kinds; its selection keys pick series from
+a result table: ``metric`` (required), ``layers`` (a list, or ``all``, the default),
+``variant`` and ``threshold`` (optional; ``threshold: null`` selects the weighted series,
+which have no threshold; an omitted key selects every value present). Every selected series
+gives one row, and so does every listed layer that has no data (its verdict is inconclusive).
+
+``condition``  (on ``results/metrics/hub.parquet``)
+    A per-year condition ``metric op value`` (``op`` one of ``== != < <= > >=``) that must hold
+    in at least ``min_share`` (default 1) of the years of ``period``.
+``null_model``  (on ``results/tests/nulls.parquet``)
+    The metric beats its null model in a year when ``p_value < alpha`` and the observed value
+    lies on the ``direction`` side (``greater``, the default, or ``less``) of the null mean;
+    this must hold in at least ``min_share`` (default 1) of the years of ``period``.
+``period_test``  (on ``results/tests/period_tests.parquet``)
+    The row of test ``test`` (``permutation``, ``segmented``, ``did``) and term ``term``;
+    ``term`` may contain ``{break}`` (the break year), ``{before}`` and ``{after}`` (the labels
+    of the periods either side of the break, e.g. ``"{after} vs {before}"`` gives
+    ``"2010-2014 vs 1992-2009"``). One row per break in ``breaks`` (``all``, the default, or a
+    list of break years) when the term has a placeholder. The change must be significant
+    (``p < alpha``, after the claim's ``p_adjust``) with the sign of ``direction``
+    (``positive`` or ``negative``).
+
+``period`` (condition, null_model) is ``first`` (years before the first break, the default),
+``last`` (from the last break on), ``all``, or ``{from: year, to: year}`` (inclusive, either
+bound optional). The years are those of the source table; a year absent from a series counts
+as missing.
+
+Verdict of a row:
+- condition / null_model, with ``n`` years in the period of which ``k`` satisfy the condition
+  and ``m`` are missing: ``supported`` when ``k >= min_share * n`` (whatever the missing years
+  hold), ``not supported`` when ``k + m < min_share * n`` (even if every missing year
+  satisfied it), else ``inconclusive``; ``inconclusive`` when the period has no years.
+- period_test: ``inconclusive`` when the row is absent or its estimate or p-value is missing;
+  ``supported`` when ``p < alpha`` and the estimate has the claimed sign; otherwise
+  ``not supported`` (not significant, or significant with the opposite sign).
+``p_adjust: holm`` adjusts the p-values of a claim's period_test rows together (Holm's step-down,
+statsmodels ``multipletests``); use it with ``combine: any``. Per-year null-model p-values are
+counted, not adjusted.
+
+Verdict of a claim (``claim_verdict``, repeated on each of its rows): with ``combine: all``
+(the default) ``supported`` when every row is, ``not supported`` when any row is not, else
+``inconclusive``; with ``combine: any`` ``supported`` when any row is, ``not supported`` when
+every row is not, else ``inconclusive``.
+
+Output (:data:`CLAIM_COLUMNS`), one row per claim x test x series x break: ``period`` and
+``period_mean`` are the period a level claim is about (its mean of the metric), or the period
+after the break for a period test; ``baseline_period`` and ``baseline_mean`` the period before
+the break (period tests only; means from ``results/tests/periods.parquet``). ``effect`` is the
+share of observed years that satisfy the condition (condition, null_model) or the test's
+estimate (period_test, with ``ci_low``, ``ci_high``, ``p_value`` and ``p_adjusted``).
+``evidence`` explains the verdict in one line.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import string
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from statsmodels.stats.multitest import multipletests
+
+from hubspoke.errors import InputError
+from hubspoke.reference import check_against_schema, entries, entry_name
+
+SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
+OPS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+TERM_FIELDS = {"break", "before", "after"}
+SERIES = ["layer", "metric", "variant", "threshold"]
+CLAIM_COLUMNS = [
+    "claim_id", "statement", "kind", "layer", "metric", "variant", "threshold", "test", "term",
+    "break_year", "baseline_period", "baseline_mean", "period", "period_mean", "effect",
+    "ci_low", "ci_high", "p_value", "p_adjusted", "n_obs", "alpha", "verdict", "claim_verdict",
+    "evidence",
+]  # fmt: skip
+_SHARE_RTOL = 1e-12
+
+_SELECTION = {
+    "kind": {"type": "string"},
+    "metric": {"type": "string", "minLength": 1},
+    "layers": {
+        "oneOf": [
+            {"const": "all"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+        ]
+    },
+    "variant": {"type": "string"},
+    "threshold": {"type": ["number", "null"]},
+}
+_PERIOD = {
+    "oneOf": [
+        {"enum": ["first", "last", "all"]},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"from": {"type": "integer"}, "to": {"type": "integer"}},
+            "minProperties": 1,
+        },
+    ]
+}
+_MIN_SHARE = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+
+
+def _test_schema(required: list[str], **properties) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {**_SELECTION, **properties},
+        "required": ["kind", "metric", *required],
+    }
+
+
+TEST_SCHEMAS = {
+    "condition": _test_schema(
+        ["op", "value"],
+        period=_PERIOD,
+        op={"enum": list(OPS)},
+        value={"type": "number"},
+        min_share=_MIN_SHARE,
+    ),
+    "null_model": _test_schema(
+        [],
+        period=_PERIOD,
+        direction={"enum": ["greater", "less"]},
+        min_share=_MIN_SHARE,
+    ),
+    "period_test": _test_schema(
+        ["test", "term", "direction"],
+        test={"enum": ["permutation", "segmented", "did"]},
+        term={"type": "string", "minLength": 1},
+        breaks={
+            "oneOf": [
+                {"const": "all"},
+                {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+            ]
+        },
+        direction={"enum": ["positive", "negative"]},
+    ),
+}
+
+CLAIM_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+        "statement": {"type": "string", "minLength": 1},
+        "combine": {"enum": ["all", "any"]},
+        "p_adjust": {"enum": ["none", "holm"]},
+        "tests": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {"kind": {"enum": list(TEST_SCHEMAS)}},
+                "required": ["kind"],
+            },
+        },
+    },
+    "required": ["id", "statement", "tests"],
+}
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def validate_claims(claims: Sequence, source: str = "claims") -> list[dict]:
+    """Validate a list of claims; returns it unchanged or raises ``InputError``."""
+    seen: set[str] = set()
+    for i, claim in enumerate(claims):
+        where = entry_name("claim", claim, i)
+        check_against_schema(claim, CLAIM_SCHEMA, source=source, where=where)
+        for j, test in enumerate(claim["tests"]):
+            key = f"tests.{j}"
+            check_against_schema(
+                test, TEST_SCHEMAS[test["kind"]], source=source, where=where, key=key
+            )
+            if test["kind"] == "period_test":
+                fields = {f for _, f, _, _ in string.Formatter().parse(test["term"]) if f}
+                if not fields <= TERM_FIELDS:
+                    raise InputError(
+                        source,
+                        f"{where}: term placeholders must be among {sorted(TERM_FIELDS)}",
+                        key=f"{key}.term",
+                        value=test["term"],
+                    )
+        if claim["id"] in seen:
+            raise InputError(source, f"{where}: duplicate id", key="id", value=claim["id"])
+        seen.add(claim["id"])
+    return list(claims)
+
+
+def load_claims(path: str | Path) -> list[dict]:
+    """Read and validate a claims YAML file (a mapping with the key ``claims``)."""
+    source = str(path)
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise InputError(source, f"not valid YAML: {err}") from err
+    return validate_claims(entries(document, source=source, top_key="claims"), source)
+
+
+# --- selecting series ----------------------------------------------------------------------
+
+
+def _with_series_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every ``SERIES`` column (absent ones as missing)."""
+    missing = {c: np.nan if c == "threshold" else pd.NA for c in SERIES if c not in table}
+    return table.assign(**missing) if missing else table
+
+
+def _select(table: pd.DataFrame, test: Mapping) -> pd.DataFrame:
+    mask = table["metric"] == test["metric"]
+    layers = test.get("layers", "all")
+    if layers != "all":
+        mask &= table["layer"].isin(layers)
+    if "variant" in test:
+        mask &= table["variant"] == test["variant"]
+    if "threshold" in test:
+        mask &= _threshold_mask(table["threshold"], test["threshold"])
+    return table[mask.fillna(False).astype(bool)]
+
+
+def _threshold_mask(column: pd.Series, threshold) -> pd.Series:
+    values = column.astype(float)
+    if threshold is None:
+        return values.isna()
+    return pd.Series(np.isclose(values, float(threshold)), index=column.index)
+
+
+def _series_keys(selected: pd.DataFrame, test: Mapping) -> list[tuple]:
+    """(layer, variant, threshold) of every selected series, plus configured layers lacking data."""
+    keys = (
+        selected[["layer", "variant", "threshold"]]
+        .drop_duplicates()
+        .sort_values(["layer", "variant", "threshold"], na_position="first")
+    )
+    found = [tuple(_scalar(v) for v in row) for row in keys.itertuples(index=False)]
+    layers = test.get("layers", "all")
+    wanted = [] if layers == "all" else list(layers)
+    placeholder = (test.get("variant"), test.get("threshold"))
+    missing = [(layer, *placeholder) for layer in wanted if layer not in {k[0] for k in found}]
+    if not found and not wanted:
+        missing = [(None, *placeholder)]
+    return sorted(found + missing, key=lambda k: (str(k[0]), str(k[1]), _sort_num(k[2])))
+
+
+def _scalar(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _sort_num(value) -> float:
+    return -math.inf if value is None else float(value)
+
+
+def _series_rows(selected: pd.DataFrame, key: tuple) -> pd.DataFrame:
+    layer, variant, threshold = key
+    mask = selected["layer"] == layer
+    mask &= selected["variant"].isna() if variant is None else selected["variant"] == variant
+    mask &= _threshold_mask(selected["threshold"], threshold)
+    return selected[mask.fillna(False).astype(bool)]
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def _period_years(years: np.ndarray, period, breaks: Sequence[int]) -> np.ndarray:
+    years = np.sort(np.unique(years))
+    if period == "first":
+        return years[years < breaks[0]]
+    if period == "last":
+        return years[years >= breaks[-1]]
+    if period == "all":
+        return years
+    lo, hi = period.get("from", -math.inf), period.get("to", math.inf)
+    return years[(years >= lo) & (years <= hi)]
+
+
+def _label(years: np.ndarray) -> str | None:
+    return f"{years.min()}-{years.max()}" if years.size else None
+
+
+def _adjacent_periods(periods: pd.DataFrame, key: tuple, metric: str, brk: int):
+    """(before, after) period rows either side of ``brk`` for a series, or ``None`` each.
+
+    Falls back to the labels of all series when the series is not in ``periods`` (the
+    difference-in-differences has no yearly series).
+    """
+    rows = _series_rows(periods[periods["metric"] == metric], key)
+    if rows.empty:
+        rows = periods.drop_duplicates(["period", "start_year", "end_year"]).assign(mean=np.nan)
+    before = rows[rows["end_year"] < brk].sort_values(["end_year", "start_year"])
+    after = rows[rows["start_year"] >= brk].sort_values(["start_year", "end_year"])
+    return (
+        before.iloc[-1] if len(before) else None,
+        after.iloc[0] if len(after) else None,
+    )
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def _share_verdict(k: int, m: int, n: int, min_share: float) -> str:
+    if n == 0:
+        return INCONCLUSIVE
+    need = min_share * n * (1 - _SHARE_RTOL)
+    if k >= need:
+        return SUPPORTED
+    if k + m < need:
+        return NOT_SUPPORTED
+    return INCONCLUSIVE
+
+
+def _combine(verdicts: Sequence[str], how: str) -> str:
+    v = set(verdicts)
+    if how == "all":
+        if v == {SUPPORTED}:
+            return SUPPORTED
+        return NOT_SUPPORTED if NOT_SUPPORTED in v else INCONCLUSIVE
+    if SUPPORTED in v:
+        return SUPPORTED
+    return NOT_SUPPORTED if v == {NOT_SUPPORTED} else INCONCLUSIVE
+
+
+def _fmt(value, digits: int = 3) -> str:
+    return "NA" if value is None or math.isnan(value) else f"{value:.{digits}g}"
+
+
+def _describe_series(layer, variant, threshold) -> str:
+    parts = [f"layer {layer}" if layer is not None else "no layer"]
+    if variant is not None:
+        parts.append(variant if threshold is None else f"{variant}, threshold {threshold:g}")
+    return ", ".join(parts)
+
+
+# --- the three kinds -----------------------------------------------------------------------
+
+
+def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str) -> dict:
+    """A condition or null-model row: ``ok_of(frame)`` marks the years satisfying the test
+    (NA when the year is missing); ``column`` holds the yearly value averaged in ``period_mean``.
+    """
+    rows = _series_rows(table, key).set_index("year")
+    if rows.index.has_duplicates:
+        raise InputError(
+            "claims",
+            f"two values for one year in {test['metric']} ({_describe_series(*key)})",
+            column="year",
+            value=int(rows.index[rows.index.duplicated()][0]),
+        )
+    rows = rows.reindex(years)
+    ok = ok_of(rows)
+    n, k, m = len(years), int(ok.sum()), int(ok.isna().sum())
+    observed = n - m
+    min_share = test.get("min_share", 1.0)
+    verdict = _share_verdict(k, m, n, min_share)
+    label = _label(years)
+    evidence = (
+        f"{hub} {what} in {k} of {n} years {label or '(no years)'}"
+        + (f" ({m} missing)" if m else "")
+        + f"; needs at least {min_share:.0%} of the years ({_describe_series(*key)})"
+    )
+    return {
+        "period": label,
+        "period_mean": float(rows[column].mean()) if observed else np.nan,
+        "effect": k / observed if observed else np.nan,
+        "n_obs": observed,
+        "term": what,
+        "verdict": verdict,
+        "evidence": evidence,
+    }
+
+
+def _condition_rows(test, table, breaks, hub) -> list[dict]:
+    selected = _select(table, test)
+    years = _period_years(table["year"].to_numpy(), test.get("period", "first"), breaks)
+    op, value = OPS[test["op"]], test["value"]
+
+    def ok_of(rows):
+        return op(rows["value"], value).astype("boolean").mask(rows["value"].isna())
+
+    what = f"{test['metric']} {test['op']} {value:g}"
+    return [
+        _keyed(test, key, _yearly_row(test, key, selected, years, ok_of, "value", what, hub))
+        for key in _series_keys(selected, test)
+    ]
+
+
+def _null_rows(test, table, breaks, alpha, hub) -> list[dict]:
+    selected = _select(table, test)
+    years = _period_years(table["year"].to_numpy(), test.get("period", "first"), breaks)
+    greater = test.get("direction", "greater") == "greater"
+
+    def ok_of(rows):
+        side = (
+            rows["observed"] > rows["null_mean"]
+            if greater
+            else rows["observed"] < rows["null_mean"]
+        )
+        missing = rows[["observed", "null_mean", "p_value"]].isna().any(axis=1)
+        return ((rows["p_value"] < alpha) & side).astype("boolean").mask(missing)
+
+    what = f"{test['metric']} {'above' if greater else 'below'} its null model at p < {alpha:g}"
+    return [
+        _keyed(test, key, _yearly_row(test, key, selected, years, ok_of, "observed", what, hub))
+        for key in _series_keys(selected, test)
+    ]
+
+
+def _period_test_rows(test, table, periods, breaks) -> list[dict]:
+    selected = _select(table, test)
+    selected = selected[selected["test"] == test["test"]]
+    has_break = any(f for _, f, _, _ in string.Formatter().parse(test["term"]) if f)
+    chosen = test.get("breaks", "all")
+    brks: list[int | None] = list(breaks if chosen == "all" else chosen) if has_break else [None]
+    rows = []
+    for key in _series_keys(selected, test):
+        series = _series_rows(selected, key)
+        for brk in brks:
+            rows.append(_keyed(test, key, _period_test_row(test, series, periods, key, brk)))
+    return rows
+
+
+def _period_test_row(test, series, periods, key, brk) -> dict:
+    """The test's row for one series and break, before the verdict (see ``_judge_period_test``)."""
+    before = after = None
+    if brk is not None:
+        before, after = _adjacent_periods(periods, key, test["metric"], brk)
+    out = {
+        "break_year": brk,
+        "baseline_period": None if before is None else before["period"],
+        "baseline_mean": np.nan if before is None else float(before["mean"]),
+        "period": None if after is None else after["period"],
+        "period_mean": np.nan if after is None else float(after["mean"]),
+        "term": test["term"],
+    }
+    fields = {"break": brk, "before": out["baseline_period"], "after": out["period"]}
+    used = [f for _, f, _, _ in string.Formatter().parse(test["term"]) if f]
+    unknown = [f for f in used if fields[f] is None]
+    if unknown:
+        why = f"no period {unknown[0]} the break {brk} in the periods table"
+        return {**out, "verdict": INCONCLUSIVE, "evidence": f"{test['test']} {test['term']}: {why}"}
+    out["term"] = test["term"].format(**fields)
+    hit = series[series["term"] == out["term"]]
+    if hit.empty:
+        return {
+            **out,
+            "verdict": INCONCLUSIVE,
+            "evidence": f"no result for {test['test']} {out['term']}",
+        }
+    r = hit.iloc[0]
+    return {
+        **out,
+        "effect": float(r["estimate"]),
+        "ci_low": float(r["ci_low"]),
+        "ci_high": float(r["ci_high"]),
+        "p_value": float(r["p_value"]),
+        "n_obs": None if pd.isna(r["n_obs"]) else int(r["n_obs"]),
+    }
+
+
+def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
+    """Verdict and evidence of a period-test row from its (adjusted) p-value."""
+    if "verdict" in row:
+        return row
+    est, p = row["effect"], row["p_adjusted"]
+    where = f"{row['test']} {row['term']}"
+    if math.isnan(est) or math.isnan(p):
+        note = "estimate" if math.isnan(est) else "p-value"
+        return {**row, "verdict": INCONCLUSIVE, "evidence": f"{where}: {note} undefined"}
+    sign_ok = est > 0 if direction == "positive" else est < 0
+    significant = p < alpha
+    verdict = SUPPORTED if significant and sign_ok else NOT_SUPPORTED
+    p_text = f"p = {_fmt(row['p_value'])}"
+    if p != row["p_value"]:
+        p_text += f" (Holm {_fmt(p)})"
+    why = (
+        "significant in the claimed direction"
+        if verdict == SUPPORTED
+        else "significant in the opposite direction"
+        if significant
+        else "not significant"
+    )
+    evidence = (
+        f"{where}: estimate {est:+.3g} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}], "
+        f"{p_text}, alpha {alpha:g}, expected {direction}: {why}"
+    )
+    return {**row, "verdict": verdict, "evidence": evidence}
+
+
+def _keyed(test: Mapping, key: tuple, row: dict) -> dict:
+    layer, variant, threshold = key
+    return {
+        "kind": test["kind"],
+        "layer": layer,
+        "metric": test["metric"],
+        "variant": variant,
+        "threshold": np.nan if threshold is None else float(threshold),
+        "test": test.get("test", test["kind"]),
+        **row,
+    }
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+
+def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
+    rows, directions = [], []
+    for test in claim["tests"]:
+        kind = test["kind"]
+        if kind == "condition":
+            new = _condition_rows(test, tables["hub_metrics"], breaks, hub)
+        elif kind == "null_model":
+            new = _null_rows(test, tables["nulls"], breaks, alpha, hub)
+        else:
+            new = _period_test_rows(test, tables["period_tests"], tables["periods"], breaks)
+        rows += new
+        directions += [test.get("direction")] * len(new)
+    p = np.array([r.get("p_value", np.nan) for r in rows], dtype=float)
+    adjusted = p.copy()
+    finite = np.isfinite(p)
+    if claim.get("p_adjust", "none") == "holm" and finite.any():
+        adjusted[finite] = multipletests(p[finite], method="holm")[1]
+    out = []
+    for row, direction, p_adj in zip(rows, directions, adjusted, strict=True):
+        row = {**row, "p_adjusted": float(p_adj)}
+        if row["kind"] == "period_test":
+            row = _judge_period_test(row, direction, alpha)
+        out.append(row)
+    verdict = _combine([r["verdict"] for r in out], claim.get("combine", "all"))
+    statement = claim["statement"].replace("{hub}", hub)
+    return [
+        {"claim_id": claim["id"], "statement": statement, **r, "alpha": alpha,
+         "claim_verdict": verdict}
+        for r in out
+    ]  # fmt: skip
+
+
+def _check_test_breaks(claims: Sequence[Mapping], breaks: Sequence[int]) -> None:
+    for i, claim in enumerate(claims):
+        for j, test in enumerate(claim["tests"]):
+            chosen = test.get("breaks", "all")
+            unknown = [] if chosen == "all" else sorted(set(chosen) - set(breaks))
+            if unknown:
+                where = entry_name("claim", claim, i)
+                raise InputError(
+                    "claims",
+                    f"{where}: not one of the configured breaks {list(breaks)}",
+                    key=f"tests.{j}.breaks",
+                    value=unknown[0],
+                )
+
+
+def evaluate_claims(
+    claims_cfg: Sequence[Mapping],
+    *,
+    hub: str,
+    breaks: Sequence[int],
+    alpha: float,
+    periods: pd.DataFrame,
+    period_tests: pd.DataFrame,
+    nulls: pd.DataFrame,
+    hub_metrics: pd.DataFrame,
+) -> pd.DataFrame:
+    """The claims table (:data:`CLAIM_COLUMNS`), in the order of the claims and their tests."""
+    if not 0 < alpha < 1:
+        raise InputError("config", "alpha must lie in (0, 1)", key="tests.alpha", value=alpha)
+    claims = validate_claims(claims_cfg)
+    _check_test_breaks(claims, breaks)
+    tables = {
+        "hub_metrics": _with_series_columns(hub_metrics),
+        "nulls": _with_series_columns(nulls),
+        "period_tests": _with_series_columns(period_tests),
+        "periods": _with_series_columns(periods),
+    }
+    breaks = sorted(breaks)
+    rows = [r for claim in claims for r in _claim_rows(claim, tables, hub, breaks, alpha)]
+    out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
+    floats = [
+        "threshold", "baseline_mean", "period_mean", "effect", "ci_low", "ci_high", "p_value",
+        "p_adjusted", "alpha",
+    ]  # fmt: skip
+    strings = [c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "n_obs"]]
+    return out.astype(
+        {
+            **dict.fromkeys(strings, "string"),
+            **dict.fromkeys(floats, "float64"),
+            "break_year": "Int64",
+            "n_obs": "Int64",
+        }
+    )
