@@ -262,8 +262,11 @@ def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Seri
         # to_numeric also accepts "nan" and "inf": those are errors here, as are non-numbers.
         _fail(given & ~np.isfinite(numbers.fillna(np.inf)), text, "not a finite number",
               column, source)
+        # to_numeric's fast parser can be off in the last bit; Python's float() is exact, so the
+        # values written by build_raw read back to the same doubles.
+        numbers = text.where(given, "nan").astype(np.float64)
         _fail(numbers < 0, text, "negative value", column, source)
-        return numbers.astype(np.float64)
+        return numbers
     if kind == "bool":
         _fail(given & ~text.isin(list(_BOOLS)), text, "must be true or false", column, source)
         return text.map(_BOOLS).astype(bool)

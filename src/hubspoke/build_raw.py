@@ -1,0 +1,210 @@
+"""Build the default input tables in ``data/raw`` from the real source data.
+
+    python -m hubspoke.build_raw --shared ../shared/data --out data/raw \\
+        [--states ARM,AZE,...] [--years 1992-2020]
+
+Writes ``trade.csv`` and ``trade_world.csv`` from the IMF DOTS workbooks, and ``treaties.csv``,
+``organisations.csv`` and ``memberships.csv`` from
+:func:`hubspoke.institutions.derive_institutions`. Every file goes through :func:`write_table`
+and is read back with :func:`hubspoke.validate.load_table`, so rerunning the command reproduces
+the committed files byte for byte.
+
+CSV format: UTF-8, ``\\n`` line ends, comma, header row, rows stably sorted by the table key,
+empty field = missing, booleans ``true``/``false``, dates ``YYYY-MM-DD``, and floats written as
+the shortest decimal that reads back to the same double (``numpy.format_float_positional`` with
+``unique=True``; never exponent notation), so DOTS figures keep their published precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hubspoke.countries import POST_SOVIET, iso3_codes
+from hubspoke.errors import InputError
+from hubspoke.io.dots import DotsWorkbook, read_dots_folder
+from hubspoke.validate import SCHEMAS, load_table
+
+DOTS_SOURCE = "IMF DOTS"
+DEFAULT_YEARS = (1992, 2020)
+FLOWS = ("export_fob", "import_cif")
+INSTITUTION_TABLES = ("treaties", "organisations", "memberships")
+
+
+def trade_table(
+    flows: pd.DataFrame, states: Sequence[str], years: tuple[int, int]
+) -> pd.DataFrame:
+    """``trade.csv`` rows: every reported partner-country value of the in-scope reporters in the
+    years, plus one row for every ordered pair of in-scope states, year and flow (value empty
+    when not reported)."""
+    first, last = years
+    flows = flows[flows["reporter"].isin(states) & flows["year"].between(first, last)]
+    reported = flows[flows["value_usd_m"].notna()]
+    pairs = pd.MultiIndex.from_product(
+        [states, states, range(first, last + 1), FLOWS],
+        names=["reporter", "partner", "year", "flow"],
+    ).to_frame(index=False)
+    pairs = pairs[pairs["reporter"] != pairs["partner"]]
+    among = pairs.merge(flows, on=list(pairs.columns), how="left")
+    table = pd.concat([reported, among], ignore_index=True)
+    table = table.drop_duplicates(["reporter", "partner", "year", "flow"])
+    return table.assign(is_estimate=table["is_estimate"].eq(True), source=DOTS_SOURCE)
+
+
+def trade_world_table(
+    aggregates: pd.DataFrame, states: Sequence[str], years: tuple[int, int]
+) -> pd.DataFrame:
+    """``trade_world.csv``: each in-scope reporter's trade with the World, one row per year and
+    flow (value empty when not reported)."""
+    first, last = years
+    world = aggregates[aggregates["aggregate"] == "World"].drop(columns="aggregate")
+    grid = pd.MultiIndex.from_product(
+        [states, range(first, last + 1), FLOWS], names=["reporter", "year", "flow"]
+    ).to_frame(index=False)
+    table = grid.merge(world, on=list(grid.columns), how="left")
+    return table.assign(is_estimate=table["is_estimate"].eq(True), source=DOTS_SOURCE)
+
+
+def format_table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The table ``name`` as text columns in schema order, stably sorted by its key."""
+    schema = SCHEMAS[name]
+    missing = [c for c in schema.columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: columns {missing} missing from the derived table")
+    frame = frame[list(schema.columns)].sort_values(list(schema.key), kind="stable")
+    return pd.DataFrame(
+        {column: _text(frame[column], spec.kind) for column, spec in schema.columns.items()}
+    )
+
+
+def _text(values: pd.Series, kind: str) -> list[str]:
+    if kind == "float":
+        return [
+            "" if np.isnan(v) else np.format_float_positional(v, unique=True, trim="0")
+            for v in values.to_numpy(dtype=float)
+        ]
+    if kind == "bool":
+        return ["true" if v else "false" for v in values.astype(bool)]
+    if kind == "date":
+        dates = pd.to_datetime(values)
+        return dates.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    return ["" if pd.isna(v) else str(v) for v in values]
+
+
+def write_table(
+    frame: pd.DataFrame,
+    path: Path,
+    name: str,
+    *,
+    states: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Write ``frame`` as the CSV table ``name`` and validate the file; returns the loaded table.
+
+    When the file fails validation it is left in place for inspection and the error is raised.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    format_table(frame, name).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return load_table(path, name, states=states, years=years)
+
+
+def unmapped_summary(unmapped: pd.DataFrame, years: tuple[int, int]) -> list[str]:
+    """One line per DOTS partner name that maps to no country and has values overlapping the
+    years: the name, the reporters citing it and its span."""
+    first, last = years
+    rows = unmapped[
+        (unmapped["n_values"] > 0)
+        & (unmapped["first_year"] <= last)
+        & (unmapped["last_year"] >= first)
+    ]
+    lines = []
+    for name, group in rows.groupby("partner_name", sort=True):
+        lines.append(
+            f"{name}: {int(group['n_values'].sum())} values, "
+            f"{int(group['first_year'].min())}-{int(group['last_year'].max())}, "
+            f"reported by {', '.join(sorted(group['reporter']))}"
+        )
+    return lines
+
+
+def build_trade(
+    shared: Path, out: Path, states: Sequence[str], years: tuple[int, int]
+) -> DotsWorkbook:
+    """Write ``trade.csv`` and ``trade_world.csv``; returns the DOTS figures read."""
+    dots = read_dots_folder(shared / "imf-dots", states)
+    write_table(trade_table(dots.flows, states, years), out / "trade.csv", "trade",
+                states=states, years=years)
+    write_table(trade_world_table(dots.aggregates, states, years), out / "trade_world.csv",
+                "trade_world", states=states, years=years)
+    return dots
+
+
+def build_institutions(
+    shared: Path, out: Path, states: Sequence[str], years: tuple[int, int]
+) -> None:
+    """Write the treaty, organisation and membership tables."""
+    try:
+        from hubspoke.institutions import derive_institutions
+    except ImportError as err:
+        raise InputError(
+            "hubspoke.institutions",
+            f"cannot derive {', '.join(INSTITUTION_TABLES)}: derive_institutions is not "
+            f"available ({err})",
+        ) from err
+    tables = derive_institutions(shared, states, years)
+    for name in INSTITUTION_TABLES:
+        write_table(tables[name], out / f"{name}.csv", name, states=states)
+
+
+def parse_states(text: str) -> tuple[str, ...]:
+    states = tuple(sorted({code.strip().upper() for code in text.split(",") if code.strip()}))
+    unknown = [code for code in states if code not in iso3_codes()]
+    if len(states) < 2 or unknown:
+        raise argparse.ArgumentTypeError(
+            f"need at least two known ISO3 codes separated by commas (unknown: {unknown})"
+        )
+    return states
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    try:
+        first, last = (int(part) for part in text.split("-"))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"expected FIRST-LAST, e.g. 1992-2020: {text!r}") from err
+    if first > last:
+        raise argparse.ArgumentTypeError(f"first year after last year: {text!r}")
+    return first, last
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m hubspoke.build_raw", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--shared", type=Path, required=True, help="folder of the source data")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (data/raw)")
+    parser.add_argument("--states", type=parse_states, default=POST_SOVIET,
+                        help="comma-separated ISO3 codes (default: the 15 post-Soviet states)")
+    parser.add_argument("--years", type=parse_years, default=DEFAULT_YEARS,
+                        help="FIRST-LAST (default: 1992-2020)")
+    args = parser.parse_args(argv)
+    try:
+        dots = build_trade(args.shared, args.out, args.states, args.years)
+        print(f"wrote {args.out / 'trade.csv'} and {args.out / 'trade_world.csv'}")
+        print("DOTS partner names not mapped to a country (left out of trade.csv):")
+        for line in unmapped_summary(dots.unmapped, args.years):
+            print(f"  {line}")
+        build_institutions(args.shared, args.out, args.states, args.years)
+        print(f"wrote {', '.join(f'{name}.csv' for name in INSTITUTION_TABLES)}")
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
