@@ -5,6 +5,7 @@ from pathlib import Path
 # works from a plain checkout.
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
+from hubspoke.codedeps import ROOT as LIB_ROOT, module_files
 from hubspoke.config import validate_config
 from hubspoke.errors import InputError
 
@@ -34,8 +35,11 @@ wildcard_constraints:
 
 
 def lib(*modules):
-    """Library source files a rule depends on, so editing them reruns the rule."""
-    return [f"src/hubspoke/{m}.py" for m in ("__init__", "errors", "tables", *modules)]
+    """Library source files a rule's script uses (transitively), so editing one reruns it."""
+    src = Path(workflow.basedir) / "src" / "hubspoke"
+    return [
+        str(src / p.relative_to(LIB_ROOT)) for p in module_files("tables", *modules)
+    ]
 
 
 def final_outputs():

@@ -36,7 +36,8 @@ rule plot_trade_networks:
         "../envs/hubspoke.yaml"
     params:
         hub=config["hub"],
-        years=config["breaks"],
+        years=YEARS,
+        breaks=config["breaks"],
     script:
         "../scripts/plot_trade_networks.py"
 

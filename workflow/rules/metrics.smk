@@ -1,15 +1,7 @@
 rule compute_year:
     input:
         **{t: f"results/networks/years/{{year}}/{t}.parquet" for t in NETWORK_TABLES},
-        code=lib(
-            "yearly",
-            "networks",
-            "centralization",
-            "brokerage",
-            "hubness",
-            "multiplex",
-            "nulls",
-        ),
+        code=lib("yearly"),
     output:
         **{t: f"results/metrics/years/{{year}}/{t}.parquet" for t in YEAR_TABLES},
     log:
@@ -34,7 +26,7 @@ rule combine_years:
             t: expand("results/metrics/years/{year}/{t}.parquet", year=YEARS, t=t)
             for t in YEAR_TABLES
         },
-        code=lib(),
+        code=lib("pipeline"),
     output:
         **{t: f"results/metrics/{t}.parquet" for t in METRIC_TABLES},
         nulls="results/tests/nulls.parquet",

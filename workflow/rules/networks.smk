@@ -1,7 +1,7 @@
 rule build_networks:
     input:
         **{t: f"results/inputs/{t}.parquet" for t in INPUT_TABLES},
-        code=lib("networks", "pipeline"),
+        code=lib("pipeline"),
     output:
         **{t: f"results/networks/{t}.parquet" for t in NETWORK_TABLES},
         years=expand(

@@ -5,7 +5,7 @@ rule test_periods:
         brokerage="results/metrics/brokerage.parquet",
         edges="results/networks/edges.parquet",
         memberships="results/inputs/memberships.parquet",
-        code=lib("pipeline", "stats"),
+        code=lib("periods"),
     output:
         periods="results/tests/periods.parquet",
         tests="results/tests/period_tests.parquet",

@@ -6,9 +6,11 @@ def main():
         reference.load_checks(snakemake.input.checks),
         tables.read_parquet(snakemake.input.trade),
         tables.read_parquet(snakemake.input.trade_world),
+        reconciliation=snakemake.params.reconciliation,
     )
     prov = tables.provenance(
-        None, **{t: tables.sha256_file(p) for t, p in snakemake.input.items() if t != "code"}
+        dict(snakemake.params),
+        **{t: tables.sha256_file(p) for t, p in snakemake.input.items() if t != "code"},
     )
     tables.write_parquet(df, snakemake.output[0], prov)
 

@@ -2,7 +2,9 @@ from hubspoke import claims, tables
 
 
 def main():
-    read = {t: tables.read_parquet(snakemake.input[t]) for t in ("periods", "tests", "nulls", "hub")}
+    read = {
+        t: tables.read_parquet(snakemake.input[t]) for t in ("periods", "tests", "nulls", "hub")
+    }
     df = claims.evaluate_claims(
         claims.load_claims(snakemake.input.claims),
         hub=snakemake.params.hub,

@@ -3,7 +3,7 @@ from hubspoke import figures, tables
 figures.plot_trade_networks(
     tables.read_parquet(snakemake.input.edges),
     tables.read_parquet(snakemake.input.nodes),
-    years=snakemake.params.years,
+    years=figures.period_midyears(snakemake.params.years, snakemake.params.breaks),
     hub=snakemake.params.hub,
     path=snakemake.output[0],
 )

@@ -1,9 +1,9 @@
-from hubspoke import pipeline, tables
+from hubspoke import periods, tables
 
 
 def main():
     paths = {t: snakemake.input[t] for t in snakemake.input.keys() if t != "code"}
-    for name, (df, prov) in pipeline.test_periods(paths, dict(snakemake.params)).items():
+    for name, (df, prov) in periods.test_periods(paths, dict(snakemake.params)).items():
         tables.write_parquet(df, snakemake.output[name], prov)
 
 

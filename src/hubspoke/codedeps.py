@@ -1,0 +1,43 @@
+"""Which library source files a module depends on, so rules can declare them as inputs.
+
+Snakemake does not see what a workflow script imports; listing the transitive ``hubspoke``
+imports of each rule's entry module as rule inputs makes an edit to any of them rerun
+exactly the rules that use it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = "hubspoke"
+ROOT = Path(__file__).resolve().parent
+
+
+def _module_path(name: str) -> Path:
+    rel = Path(*name.split(".")[1:])
+    pkg = ROOT / rel / "__init__.py"
+    return pkg if pkg.exists() else ROOT / rel.with_suffix(".py")
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE):
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith(PACKAGE))
+    return {m for m in found if _module_path(m).exists()}
+
+
+def module_files(*modules: str) -> list[Path]:
+    """Source files of ``hubspoke.<module>`` for each module and everything they import."""
+    todo = [PACKAGE] + [f"{PACKAGE}.{m}" for m in modules]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_imports(_module_path(name)))
+    return sorted(_module_path(m) for m in seen)
