@@ -41,12 +41,20 @@ def read_atop_members(path: Path | str) -> pd.DataFrame:
         if c not in FLAGS
     }
     entry, entry_precision = dates_from_parts(
-        *(parts[c] for c in _DATE_PARTS["entry"]), closes=False, source=path, column="yrent"
+        *(parts[c] for c in _DATE_PARTS["entry"]),
+        closes=False,
+        source=path,
+        column="yrent/moent/dayent",
     )
     in_force = parts["yrexit"] == 0
     exit_year = parts["yrexit"].mask(in_force)
     exit_date, exit_precision = dates_from_parts(
-        exit_year, parts["moexit"], parts["dayexit"], closes=True, source=path, column="yrexit"
+        exit_year,
+        parts["moexit"],
+        parts["dayexit"],
+        closes=True,
+        source=path,
+        column="yrexit/moexit/dayexit",
     )
     frame = pd.DataFrame(
         {

@@ -67,7 +67,7 @@ def read_dcad(path: Path | str) -> pd.DataFrame:
         ints["signDay"],
         closes=False,
         source=path,
-        column="signYear",
+        column="signYear/signMonth/signDay",
     )
     in_force, in_force_precision = dates_from_parts(
         ints["EIFYear"],
@@ -75,7 +75,7 @@ def read_dcad(path: Path | str) -> pd.DataFrame:
         ints["EIFDay"],
         closes=False,
         source=path,
-        column="EIFYear",
+        column="EIFYear/EIFMonth/EIFDay",
     )
     category = table[["category1", "category2", "category3"]].replace("", pd.NA).stack().str.strip()
     frame = pd.DataFrame(
