@@ -115,3 +115,10 @@ def test_real_file_post_soviet_cis(shared_data):
     assert spells.loc[("cis", "GEO", "full"), ["start_year", "end_year"]].tolist() == [1995, 2007]
     assert pd.isna(spells.loc[("cis", "RUS", "full"), "end_year"])
     assert spells.loc[("cis", "UKR", "associate"), "start_year"] == 1993
+
+
+def test_bad_cell_of_another_state_is_still_reported(edit_fixture):
+    path = edit_fixture(FIXTURE, "372,2013,georgia,0,0,0", "372,2013,georgia,0,x,0")
+    with pytest.raises(InputError) as err:
+        read_cow_igo_state_year(path, igos=["eaec"], states=["RUS"])
+    assert (err.value.row, err.value.column, err.value.value) == (12, "eaec", "x")

@@ -48,7 +48,8 @@ def test_spells_by_hand(desta):
     #     and the negotiation (50) add nobody.
     # 40: no entry-into-force year -> start missing; 900 is Kosovo (XKX) per the codebook.
     # 60: base treaty 2000 (MEX, DEU); 60+1 accession through membership of a regional
-    #     agreement (typememb 6: the acceding state has mc 2) -> ROU from 2007.
+    #     agreement (typememb 6: the acceding state has mc 2) -> ROU from 2007; 60_1: one
+    #     withdrawal entry for two states (mc 1) ends both DEU and ROU in 2010.
     # 70_1: withdrawal from a treaty that is not in the list -> ends nothing.
     # 80: 530 (Netherlands Antilles) has no ISO3 code -> only NLD.
     spells = desta_spells(desta)
@@ -70,9 +71,9 @@ def test_spells_by_hand(desta):
         (30, "RUS", 1992, 1993, None, "30"),
         (40, "ALB", 2015, None, None, "40"),
         (40, "XKX", 2015, None, None, "40"),
-        (60, "DEU", 2000, 2000, None, "60"),
+        (60, "DEU", 2000, 2000, 2010, "60"),
         (60, "MEX", 2000, 2000, None, "60"),
-        (60, "ROU", 2007, 2007, None, "60+1"),
+        (60, "ROU", 2007, 2007, 2010, "60+1"),
         (80, "NLD", 1970, 1971, None, "80"),
     }
     uzb = spells[spells["state"] == "UZB"].iloc[0]
@@ -184,6 +185,8 @@ def test_real_eurasian_agreements(shared_data):
     assert set(eaeu.loc[eaeu["entry_type"] == "accession"].index) == {"ARM", "KGZ"}
     # Georgia's withdrawal from the 1994 CIS agreement (244) in 2009.
     assert members(244).loc["GEO", "end_year"] == 2009
+    # One withdrawal entry can name several states: EFTA (375) withdrawal Austria Finland Sweden.
+    assert members(375).loc[["AUT", "FIN", "SWE"], "end_year"].tolist() == [1995] * 3
     huggo = huggo_member_dates(
         read_huggo_members(shared_data / "desta" / "HUGGO_MEM_additional.csv")
     )

@@ -8,8 +8,8 @@ outward: a date that opens an interval (signature, entry into force, entry, star
 day of the stated month or year, a date that closes one (exit, end) takes the last day. The
 precision (``day`` | ``month`` | ``year``) travels in a companion column.
 
-COW state codes. ``countries.cow_to_iso3`` maps historical states (USSR-era Czechoslovakia, the
-GDR, ...) to ``None``. Czechoslovakia, dissolved on 1 January 1993, was the last COW state without
+COW state codes. ``countries.cow_to_iso3`` maps historical states (Czechoslovakia, the GDR, ...)
+to ``None``. Czechoslovakia, dissolved on 1 January 1993, was the last COW state without
 an ISO 3166-1 successor code, so a code without an ISO3 code on a row dated after that day is an
 unknown code and is reported; earlier rows keep a missing state. A row is dated by the last day it
 runs (memberships; ``NaT`` = still running) or by its signature (agreements).

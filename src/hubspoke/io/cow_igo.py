@@ -41,7 +41,8 @@ def read_cow_igo_state_year(
     ``igos`` are the file's lower-case IGO column names (all when ``None``); only those columns
     are read. ``states`` (ISO3) keeps those states. Rows of historical states without an ISO3
     code (all before 1993) are dropped. ``status`` is categorical with the labels of
-    ``STATUS_CODES``; an empty or unknown status cell raises ``InputError``.
+    ``STATUS_CODES``; an empty or unknown status cell in a requested column raises
+    ``InputError``, whichever state it belongs to.
     """
     header = pd.read_csv(path, nrows=0).columns
     columns = [c for c in header if c not in _ID_COLUMNS] if igos is None else list(igos)
@@ -56,7 +57,7 @@ def read_cow_igo_state_year(
     keep = state.notna() if states is None else state.isin(list(states)).fillna(False)
     keep = keep.astype(bool)
     long = pd.concat(
-        [_status_column(table.loc[keep, igo], path, igo) for igo in columns],
+        [_status_column(table[igo], path, igo).loc[keep] for igo in columns],
         keys=columns,
         names=["igo", "line"],
     ).reset_index(level="igo")

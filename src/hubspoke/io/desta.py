@@ -202,9 +202,9 @@ def desta_spells(df: pd.DataFrame) -> pd.DataFrame:
 def _withdrawal_years(spells: pd.DataFrame, withdrawals: pd.DataFrame) -> pd.Series:
     """End year of each spell: the withdrawal of its state from its treaty that follows it.
 
-    A withdrawal that matches no spell ends nothing: DESTA lists some withdrawals from agreements
-    whose parties it does not give (CEFTA 2006, coded as a protocol; entries 465, 672, 693,
-    whose base treaty is not in the list).
+    A withdrawal that matches no spell ends nothing. In the 2020 list: CEFTA 2006 (193, coded as
+    a protocol, so no parties), 465 and 693 (base treaty not in the list) and Rwanda's withdrawal
+    from ECCAS (364, whose base entry does not list Rwanda).
     """
     candidates = spells.reset_index(names="spell").merge(
         withdrawals[["line", "position", "base_treaty", "state", "end_year"]],
@@ -213,7 +213,7 @@ def _withdrawal_years(spells: pd.DataFrame, withdrawals: pd.DataFrame) -> pd.Ser
     )
     candidates = candidates[~(candidates["start_year"] > candidates["end_year"])]
     latest = candidates.sort_values("start_year", na_position="first").drop_duplicates(
-        "line_withdrawal", keep="last"
+        ["line_withdrawal", "position_withdrawal"], keep="last"
     )
     return latest.set_index("spell")["end_year"].reindex(spells.index).astype("Int64")
 
