@@ -77,3 +77,10 @@ def test_real_file(shared_data):
     # Only agreements signed before 1993 lack an ISO3 state (West Germany, Czechoslovakia).
     stateless = dcad[dcad["state_a"].isna() | dcad["state_b"].isna()]
     assert (stateless["signed"] < pd.Timestamp("1993-01-01")).all()
+
+
+def test_row_with_extra_field(edit_fixture):
+    path = edit_fixture(FIXTURE, ",,,,DCADv1.0-1250", ",,,,DCADv1.0-1250,extra")
+    with pytest.raises(InputError, match="not a well-formed table") as err:
+        read_dcad(path)
+    assert err.value.row == 3

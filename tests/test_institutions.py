@@ -315,3 +315,10 @@ def test_every_curated_row_is_cited():
     for name in ("organisations.csv", "memberships.csv", "membership_ends.csv"):
         table = pd.read_csv(CURATED_DIR / name, dtype=str, keep_default_na=False)
         assert (table["source"].str.len() > 20).all(), name
+
+
+def test_missing_source_file_is_reported(shared):
+    (shared / FILES["migo"]).unlink()
+    with pytest.raises(InputError, match="file not found") as err:
+        derive_institutions(shared, POST_SOVIET, (1992, 2020), curated=CURATED)
+    assert err.value.source.endswith("MIGO_memberships.csv")

@@ -17,6 +17,7 @@ runs (memberships; ``NaT`` = still running) or by its signature (agreements).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,8 +42,23 @@ _DATE_LAYOUTS = (
 
 
 def read_text_table(path: Path | str, **kwargs) -> pd.DataFrame:
-    """Read a delimited file as strings, index = 1-based file line; drop all-empty rows."""
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, **kwargs)
+    """Read a delimited file as strings, index = 1-based file line; drop all-empty rows.
+
+    A missing file or a row with too many fields raises ``InputError``.
+    """
+    if not Path(path).is_file():
+        raise InputError(str(path), "file not found")
+    try:
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skip_blank_lines=False, **kwargs
+        )
+    except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+)", str(err))
+        raise InputError(
+            str(path),
+            f"not a well-formed table ({str(err).strip()})",
+            row=int(found.group(1)) if found else None,
+        ) from err
     table.index = pd.RangeIndex(2, len(table) + 2)
     return table[(table != "").any(axis=1)]
 
@@ -56,6 +72,7 @@ def require_columns(table: pd.DataFrame, columns: Iterable[str], source: Path | 
 
 def report_first(mask: pd.Series, values: pd.Series, source, column: str, message: str) -> None:
     """Raise ``InputError`` for the first row where ``mask`` is true (index = file line)."""
+    mask = mask.astype("boolean").fillna(False).astype(bool)
     if mask.any():
         line = mask.idxmax()
         value = values[line]
