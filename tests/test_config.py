@@ -54,8 +54,9 @@ CASES = [
     (lambda c: c.update(states=["RUS", "BLR", "RUS"]), "states", None),
     (lambda c: c["binarisation"]["trade"].update(threshold=0.07), "binarisation.trade", "0.07"),
     (lambda c: c["binarisation"]["trade"].update(threshold=-1), "binarisation.trade", "-1"),
-    (lambda c: c["brokerage"]["subregions"]["Baltic"].append("FIN"), "brokerage.subregions", "FIN"),
-    (lambda c: c["brokerage"]["subregions"]["Baltic"].remove("EST"), "brokerage.subregions", "EST"),
+    (lambda c: c["brokerage"]["subregions"][0]["states"].append("FIN"), "brokerage", "FIN"),
+    (lambda c: c["brokerage"]["subregions"][0]["states"].remove("EST"), "brokerage", "EST"),
+    (lambda c: c["brokerage"]["subregions"][1]["states"].append("EST"), "brokerage", "EST"),
     (lambda c: c.update(reconciliation="average"), "reconciliation", "'average'"),
 ]
 

@@ -109,7 +109,7 @@ def _build(inputs, layers, rule="any_day"):
         rule=rule,
         reconciliation="importer_first",
         membership_kinds=["full"],
-        subregions={"x": ["AAA", "BBB"], "y": ["CCC"]},
+        subregions=[{"group": "x", "states": ["AAA", "BBB"]}, {"group": "y", "states": ["CCC"]}],
     )
 
 

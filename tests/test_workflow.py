@@ -49,7 +49,9 @@ def test_lint_is_clean():
 
 
 def test_snakefmt_is_clean():
-    proc = subprocess.run([tool("snakefmt"), "--check", "."], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [tool("snakefmt"), "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -62,7 +64,13 @@ def test_tiny_run_builds_every_table(tiny_run):
     results = tiny_run / "results"
     edges = pd.read_parquet(results / "networks" / "edges.parquet")
     assert set(edges["year"]) == set(range(2006, 2019))
-    assert set(edges["layer"]) == {"trade", "trade_flow", "treaty", "membership", "membership_depth"}
+    assert set(edges["layer"]) == {
+        "trade",
+        "trade_flow",
+        "treaty",
+        "membership",
+        "membership_depth",
+    }
     undirected = edges[edges["layer"] != "trade_flow"]
     assert (undirected["source"] < undirected["target"]).all()
     cent = pd.read_parquet(results / "metrics" / "centralization.parquet")

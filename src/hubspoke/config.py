@@ -92,20 +92,21 @@ def _check_cross_fields(cfg: dict, source: str) -> None:
                 value=rule["threshold"],
             )
     seen: dict[str, str] = {}
-    for group, members in cfg["brokerage"]["subregions"].items():
-        for state in members:
+    for i, entry in enumerate(cfg["brokerage"]["subregions"]):
+        group = entry["group"]
+        for state in entry["states"]:
             if state not in states:
                 raise InputError(
                     source,
                     "subregion member is not one of the states",
-                    key=f"brokerage.subregions.{group}",
+                    key=f"brokerage.subregions.{i}.states",
                     value=state,
                 )
             if state in seen:
                 raise InputError(
                     source,
                     f"state is already in subregion {seen[state]!r}",
-                    key=f"brokerage.subregions.{group}",
+                    key=f"brokerage.subregions.{i}.states",
                     value=state,
                 )
             seen[state] = group

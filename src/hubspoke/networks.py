@@ -184,8 +184,11 @@ def bloc_partition(
     )
 
 
-def subregion_partition(subregions: Mapping[str, Sequence[str]], years: Sequence[int]):
-    rows = [(y, "subregions", s, g) for y in years for g, ss in subregions.items() for s in ss]
+def subregion_partition(subregions: Sequence[Mapping], years: Sequence[int]) -> pd.DataFrame:
+    """The fixed partition ``[{group, states}, ...]`` repeated for every year."""
+    rows = [
+        (y, "subregions", s, g["group"]) for y in years for g in subregions for s in g["states"]
+    ]
     return pd.DataFrame(rows, columns=PARTITION_COLUMNS)
 
 
@@ -224,7 +227,7 @@ def build_networks(
     rule: str,
     reconciliation: str,
     membership_kinds: Sequence[str],
-    subregions: Mapping[str, Sequence[str]],
+    subregions: Sequence[Mapping],
 ) -> dict[str, pd.DataFrame]:
     """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables (see module doc)."""
     states = sorted(states)
