@@ -1,0 +1,623 @@
+"""Period summaries and break tests for yearly metric series and dyadic trade panels.
+
+The breaks (config key ``breaks``, e.g. ``[2010, 2015]`` for the Customs Union and the EAEU)
+cut the observed years into periods: before the first break, between breaks, and from the last
+break on. A period is labelled ``"{start}-{end}"`` with the first and last year of the series
+that falls into it (``1992-2009``, ``2010-2014``, ``2015-2020``).
+
+Three tests, one table layout (:data:`TEST_COLUMNS`):
+
+``permutation``
+    Difference of period means for each pair of adjacent periods and for the last against the
+    first period. The p-value is a two-sided permutation p-value
+    ``(count + 1) / (n_perm + 1)`` (Phipson & Smyth 2010, Stat. Appl. Genet. Mol. Biol. 9:39).
+    The interval is a seeded percentile bootstrap that resamples years within each period;
+    ``se`` is the bootstrap standard deviation of the difference.
+    Caveat: yearly series are autocorrelated, so exchanging years between periods is not valid
+    under the null of "no break": with AR(1) noise (rho = 0.5) and 29 years the nominal 5% test
+    rejects 19-22% of the time (2000 simulations; ``tests/test_stats.py`` checks it), and the
+    bootstrap interval is too narrow for the same reason. ``scheme="circular"`` keeps the serial
+    dependence by shifting the series circularly against the fixed period labels (all shifts
+    are enumerated, so the p-value can never fall below ``1 / n`` for ``n`` pooled years: a
+    contrast of 5 against 6 years cannot reach 0.05); its measured size under the same AR(1)
+    noise is 6-8%.
+
+``segmented``
+    Interrupted time series (segmented regression) by OLS,
+    ``y_t = b0 + b1 t + sum_k [d_k 1(t >= b_k) + g_k (t - b_k) 1(t >= b_k)] + e_t``,
+    terms ``trend`` (b1), ``level_<break>`` (d_k, the jump at the break) and ``slope_<break>``
+    (g_k, the change of slope). Standard errors are Newey-West (HAC, Bartlett kernel) with the
+    ``n / (n - k)`` small-sample correction, and p-values and intervals use Student's t with
+    ``n - k`` degrees of freedom. Caveat: with ~29 yearly observations HAC tests over-reject
+    (Kiefer, Vogelsang & Bunzel 2000, Econometrica 68:695); the measured size is in
+    ``tests/test_stats.py``. Years with a missing value are dropped; the HAC kernel then treats
+    the remaining years as consecutive.
+
+``did``
+    Difference in differences on dyad-year trade (:func:`did_dyads`).
+
+Missing values are excluded and never filled; a series (or contrast) with too few observations
+gets NaN results and a ``note`` saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.signal
+import statsmodels.api as sm
+
+from hubspoke.errors import InputError
+
+BREAKS_KEY = "breaks"
+SERIES_KEY = ["layer", "metric", "variant", "threshold"]
+PERIOD_COLUMNS = ["period", "start_year", "end_year", "mean", "sd", "n_years"]
+TEST_COLUMNS = ["test", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_obs", "note"]
+SCHEMES = ("iid", "circular")
+MIN_YEARS_PER_PERIOD = 2
+CONFIDENCE = 0.95
+_TIE_RTOL = 1e-12
+_EXACT_FIT_RTOL = 1e-9
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def _check_breaks(breaks: Sequence[int]) -> np.ndarray:
+    arr = np.asarray(breaks)
+    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
+        raise InputError(
+            "config", "breaks must be a non-empty list of years", key=BREAKS_KEY, value=list(breaks)
+        )
+    if np.any(np.diff(arr) <= 0):
+        raise InputError(
+            "config", "breaks must be strictly increasing", key=BREAKS_KEY, value=arr.tolist()
+        )
+    return arr.astype(np.int64)
+
+
+def _period_bounds(years: np.ndarray, breaks: Sequence[int]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Period index of each year and the table ``period, start_year, end_year`` (in order)."""
+    cuts = _check_breaks(breaks)
+    years = np.asarray(years, dtype=np.int64)
+    index = np.searchsorted(cuts, years, side="right")
+    found = np.bincount(index, minlength=cuts.size + 1) > 0
+    if not found.all():
+        empty = int(np.flatnonzero(~found)[0])
+        bounds = [f"from {cuts[empty - 1]}"] if empty > 0 else []
+        bounds += [f"before {cuts[empty]}"] if empty < cuts.size else []
+        raise InputError(
+            "config",
+            f"the period {' '.join(bounds)} holds none of the years {years.min()}-{years.max()}",
+            key=BREAKS_KEY,
+            value=cuts.tolist(),
+        )
+    frame = pd.DataFrame({"k": index, "year": years})
+    bounds = frame.groupby("k")["year"].agg(start_year="min", end_year="max").reset_index(drop=True)
+    label = bounds["start_year"].astype(str) + "-" + bounds["end_year"].astype(str)
+    bounds.insert(0, "period", label)
+    return index, bounds
+
+
+def period_labels(years: Sequence[int] | np.ndarray, breaks: Sequence[int]) -> np.ndarray:
+    """Label ``"{start}-{end}"`` of the period each year falls into (same order as ``years``).
+
+    Raises InputError naming the config key ``breaks`` when a period holds none of the years.
+    """
+    index, bounds = _period_bounds(np.asarray(years), breaks)
+    return bounds["period"].to_numpy(dtype=str)[index]
+
+
+def _series_arrays(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values of one series in year order."""
+    missing = {"year", "value"} - set(series.columns)
+    if missing:
+        raise InputError("series", f"missing columns {sorted(missing)}")
+    ordered = series.sort_values("year", kind="stable")
+    years = ordered["year"].to_numpy(dtype=np.int64)
+    duplicated = years[1:][np.diff(years) == 0]
+    if duplicated.size:
+        raise InputError(
+            "series", "a year appears twice in one series", column="year", value=int(duplicated[0])
+        )
+    return years, ordered["value"].to_numpy(dtype=np.float64)
+
+
+def period_summary(series: pd.DataFrame, breaks: Sequence[int]) -> pd.DataFrame:
+    """Mean, sample sd and number of non-missing years per period.
+
+    ``series`` has columns ``year, value``. Periods are cut from all its years; years with a
+    missing value still shape the labels but are excluded from ``mean``, ``sd`` and ``n_years``.
+    """
+    years, values = _series_arrays(series)
+    index, bounds = _period_bounds(years, breaks)
+    summary = (
+        pd.DataFrame({"k": index, "value": values})
+        .groupby("k")["value"]
+        .agg(mean="mean", sd="std", n_years="count")
+        .reset_index(drop=True)
+    )
+    out = pd.concat([bounds, summary], axis=1)
+    out["n_years"] = out["n_years"].astype(np.int64)
+    return out[PERIOD_COLUMNS]
+
+
+# --- permutation test ----------------------------------------------------------------------
+
+
+def _contrasts(n_periods: int) -> list[tuple[int, int]]:
+    """(earlier, later) period pairs: adjacent ones, then last vs first if not adjacent."""
+    pairs = [(k, k + 1) for k in range(n_periods - 1)]
+    if n_periods > 2:
+        pairs.append((0, n_periods - 1))
+    return pairs
+
+
+def _mean_differences(values: np.ndarray, n_early: int) -> np.ndarray:
+    """Mean of the later minus the earlier group, row by row of a (P, n) array."""
+    return values[:, n_early:].mean(axis=1) - values[:, :n_early].mean(axis=1)
+
+
+def _permutation_p(
+    early: np.ndarray, late: np.ndarray, *, n_perm: int, rng: np.random.Generator, scheme: str
+) -> float:
+    pooled = np.concatenate([early, late])
+    n = pooled.size
+    observed = late.mean() - early.mean()
+    if scheme == "iid":
+        order = np.argsort(rng.random((n_perm, n)), axis=1)
+    else:
+        order = (np.arange(n)[None, :] + np.arange(n)[:, None]) % n
+    null = _mean_differences(pooled[order], early.size)
+    tol = _TIE_RTOL * max(1.0, float(np.abs(pooled).max()))
+    count = int(np.count_nonzero(np.abs(null) >= abs(observed) - tol))
+    if scheme == "iid":
+        return (count + 1) / (n_perm + 1)
+    return count / n  # the identity shift is row 0 and already counted
+
+
+def _bootstrap(
+    early: np.ndarray, late: np.ndarray, *, n_boot: int, rng: np.random.Generator
+) -> tuple[float, float, float]:
+    """Bootstrap sd and percentile interval of the difference of means (years resampled
+    with replacement within each period)."""
+    draws_early = early[rng.integers(0, early.size, size=(n_boot, early.size))].mean(axis=1)
+    draws_late = late[rng.integers(0, late.size, size=(n_boot, late.size))].mean(axis=1)
+    diff = draws_late - draws_early
+    alpha = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(diff, [alpha, 1 - alpha])
+    return float(diff.std(ddof=1)), float(low), float(high)
+
+
+def _test_row(test: str, term: str, n_obs: int, note: str | None = None, **values: float) -> dict:
+    row = dict.fromkeys(TEST_COLUMNS, math.nan)
+    row.update(test=test, term=term, n_obs=n_obs, note=note, **values)
+    return row
+
+
+def _test_frame(rows: list[dict]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=TEST_COLUMNS)
+    out["n_obs"] = out["n_obs"].astype(np.int64)
+    out["note"] = out["note"].astype("string")
+    return out
+
+
+def permutation_test(
+    series: pd.DataFrame,
+    breaks: Sequence[int],
+    *,
+    n_perm: int,
+    seed: int | np.random.SeedSequence,
+    scheme: str = "iid",
+) -> pd.DataFrame:
+    """Permutation tests of the difference of period means (see the module docstring).
+
+    One row per contrast, term ``"<later> vs <earlier>"``; ``estimate`` = later mean minus
+    earlier mean; ``scheme`` is ``"iid"`` (random relabelling, ``n_perm`` draws) or
+    ``"circular"`` (all circular shifts; ``n_perm`` is not used). The bootstrap interval uses
+    ``n_perm`` resamples. Deterministic for a given ``seed``.
+    """
+    if scheme not in SCHEMES:
+        raise InputError(
+            "config",
+            f"unknown permutation scheme, expected one of {SCHEMES}",
+            key="scheme",
+            value=scheme,
+        )
+    if n_perm < 2:
+        raise InputError("config", "n_perm must be at least 2", key="n_perm", value=n_perm)
+    years, values = _series_arrays(series)
+    index, bounds = _period_bounds(years, breaks)
+    present = ~np.isnan(values)
+    groups = [values[present & (index == k)] for k in range(len(bounds))]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for early_k, late_k in _contrasts(len(bounds)):
+        early, late = groups[early_k], groups[late_k]
+        term = f"{bounds['period'].iat[late_k]} vs {bounds['period'].iat[early_k]}"
+        n_obs = early.size + late.size
+        if min(early.size, late.size) < MIN_YEARS_PER_PERIOD:
+            note = f"fewer than {MIN_YEARS_PER_PERIOD} non-missing years in a period"
+            rows.append(_test_row("permutation", term, n_obs, note))
+            continue
+        p_value = _permutation_p(early, late, n_perm=n_perm, rng=rng, scheme=scheme)
+        se, low, high = _bootstrap(early, late, n_boot=n_perm, rng=rng)
+        rows.append(
+            _test_row(
+                "permutation",
+                term,
+                n_obs,
+                estimate=late.mean() - early.mean(),
+                se=se,
+                ci_low=low,
+                ci_high=high,
+                p_value=p_value,
+            )
+        )
+    return _test_frame(rows)
+
+
+# --- segmented regression ------------------------------------------------------------------
+
+
+def newey_west_lags(n_obs: int) -> int:
+    """Newey & West (1994, Rev. Econ. Stud. 61:631) rule ``floor(4 (T / 100) ** (2 / 9))``."""
+    return math.floor(4 * (n_obs / 100) ** (2 / 9))
+
+
+def _segmented_design(
+    years: np.ndarray, cuts: np.ndarray, origin: int
+) -> tuple[np.ndarray, list[str]]:
+    """Columns const, trend (years since ``origin``), then level and slope per break."""
+    after = years[:, None] >= cuts[None, :]
+    level = after.astype(np.float64)
+    slope = (years[:, None] - cuts[None, :]) * level
+    columns = [np.ones(years.size), (years - origin).astype(np.float64)]
+    names = ["const", "trend"]
+    for k, cut in enumerate(cuts):
+        columns += [level[:, k], slope[:, k]]
+        names += [f"level_{cut}", f"slope_{cut}"]
+    return np.column_stack(columns), names
+
+
+def _hac_se(X: np.ndarray, residuals: np.ndarray, maxlags: int) -> np.ndarray:
+    """Newey-West standard errors, Bartlett kernel, ``n / (n - k)`` correction, for many
+    residual vectors at once: ``residuals`` (n, B) -> (k, B). Equals statsmodels'
+    ``cov_type="HAC", use_correction=True`` column by column."""
+    n, k = X.shape
+    bread = np.linalg.inv(X.T @ X)
+    scores = X[:, :, None] * residuals[:, None, :]
+    meat = np.einsum("tib,tjb->ijb", scores, scores)
+    for lag in range(1, maxlags + 1):
+        cross = np.einsum("tib,tjb->ijb", scores[lag:], scores[:-lag])
+        meat += (1 - lag / (maxlags + 1)) * (cross + cross.transpose(1, 0, 2))
+    variance = np.einsum("ik,klb,il->ib", bread, meat, bread, optimize=True)
+    return np.sqrt(variance * n / (n - k))
+
+
+def _ar1_bootstrap_t(
+    X: np.ndarray,
+    params: np.ndarray,
+    residuals: np.ndarray,
+    *,
+    maxlags: int,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Bootstrap draws of the HAC t statistics ``(b* - b) / se*`` (k, n_boot).
+
+    Residuals are modelled as AR(1) (the sieve bootstrap of Buhlmann 1997, Bernoulli 3:123,
+    with one lag): centred innovations are resampled with replacement and filtered through the
+    fitted AR(1), after a burn-in so the draws start from the stationary distribution.
+    """
+    lagged, current = residuals[:-1], residuals[1:]
+    rho = float(np.clip(current @ lagged / (lagged @ lagged), -0.99, 0.99))
+    innovations = current - rho * lagged
+    innovations -= innovations.mean()
+    burn_in = 50
+    draws = innovations[rng.integers(0, innovations.size, size=(X.shape[0] + burn_in, n_boot))]
+    noise = scipy.signal.lfilter([1.0], [1.0, -rho], draws, axis=0)[burn_in:]
+    Y = (X @ params)[:, None] + noise
+    solution = np.linalg.pinv(X) @ Y  # X has full column rank (checked by the caller)
+    se = _hac_se(X, Y - X @ solution, maxlags)
+    return (solution - params[:, None]) / se
+
+
+def segmented_regression(
+    series: pd.DataFrame,
+    breaks: Sequence[int],
+    *,
+    maxlags: int | None = None,
+    n_boot: int = 0,
+    seed: int | np.random.SeedSequence | None = None,
+) -> pd.DataFrame:
+    """Interrupted-time-series OLS with Newey-West standard errors (see the module docstring).
+
+    ``maxlags`` defaults to :func:`newey_west_lags` of the number of non-missing years.
+    Rows: ``trend``, then ``level_<b>``, ``slope_<b>`` for each break ``b``.
+
+    With ``n_boot = 0`` p-values and intervals come from the HAC t statistic and Student's t
+    (statsmodels ``OLS.fit(cov_type="HAC", cov_kwds={"maxlags": L, "use_correction": True},
+    use_t=True)``). Small-sample caveat: for 29 years, breaks at 2010 and 2015 and L = 3, the
+    nominal 5% tests reject 15-38% of white-noise series and 26-51% of AR(1) series with
+    rho = 0.5 (2000 simulations; the short post-break segments are high-leverage observations
+    whose residuals HAC underestimates). With ``n_boot > 0`` (and a ``seed``) the same HAC t
+    statistic is referred to an AR(1) sieve bootstrap-t distribution instead (p-value
+    ``(count + 1) / (n_boot + 1)``, percentile-t interval), which brings the measured size to
+    7-8% for white noise and 6-12% for AR(1) noise; ``se`` stays the HAC standard error.
+    """
+    cuts = _check_breaks(breaks)
+    years, values = _series_arrays(series)
+    _period_bounds(years, cuts)
+    present = ~np.isnan(values)
+    X, names = _segmented_design(years[present], cuts, origin=int(years[0]))
+    values = values[present]
+    n_obs = values.size
+    if n_obs == 0 or np.linalg.matrix_rank(X) < X.shape[1] or n_obs - X.shape[1] < 2:
+        note = "too few non-missing years to identify every level and slope"
+        return _test_frame([_test_row("segmented", term, n_obs, note) for term in names[1:]])
+    lags = newey_west_lags(n_obs) if maxlags is None else maxlags
+    fit = sm.OLS(values, X).fit(
+        cov_type="HAC", use_t=True, cov_kwds={"maxlags": lags, "use_correction": True}
+    )
+    if np.abs(fit.resid).max() <= _EXACT_FIT_RTOL * np.abs(values).max():
+        note = "the model fits the series exactly: no residual variation to test against"
+        return _test_frame(
+            [
+                _test_row("segmented", names[j], n_obs, note, estimate=fit.params[j])
+                for j in range(1, len(names))
+            ]
+        )
+    ci = fit.conf_int(alpha=1 - CONFIDENCE)
+    p_values = fit.pvalues
+    if n_boot > 0:
+        if seed is None:
+            raise InputError("config", "a seed is required for the bootstrap", key="seed")
+        t_star = _ar1_bootstrap_t(
+            X, fit.params, fit.resid, maxlags=lags, n_boot=n_boot, rng=np.random.default_rng(seed)
+        )
+        exceed = np.abs(t_star) >= np.abs(fit.tvalues)[:, None] * (1 - _TIE_RTOL)
+        p_values = (exceed.sum(axis=1) + 1) / (n_boot + 1)
+        alpha = (1 - CONFIDENCE) / 2
+        quantiles = np.quantile(t_star, [1 - alpha, alpha], axis=1)
+        ci = (fit.params - quantiles * fit.bse).T
+    rows = [
+        _test_row(
+            "segmented",
+            names[j],
+            n_obs,
+            estimate=fit.params[j],
+            se=fit.bse[j],
+            ci_low=ci[j, 0],
+            ci_high=ci[j, 1],
+            p_value=p_values[j],
+        )
+        for j in range(1, len(names))
+    ]
+    return _test_frame(rows)
+
+
+# --- difference in differences on dyads ----------------------------------------------------
+
+DID_METHODS = ("ppml", "ols_log")
+
+
+def _did_panel(panel: pd.DataFrame, treated_col: str) -> pd.DataFrame:
+    """Checked copy of the panel with missing values dropped (never filled)."""
+    missing = {"year", "pair", "value", treated_col} - set(panel.columns)
+    if missing:
+        raise InputError("panel", f"missing columns {sorted(missing)}")
+    negative = panel["value"] < 0
+    if negative.any():
+        raise InputError(
+            "panel",
+            "trade values cannot be negative",
+            column="value",
+            value=float(panel.loc[negative, "value"].iloc[0]),
+        )
+    treated = panel[treated_col]
+    if not treated.dropna().isin([0, 1]).all():
+        raise InputError(
+            "panel",
+            "treatment must be 0 or 1",
+            column=treated_col,
+            value=treated[~treated.isin([0, 1])].iloc[0],
+        )
+    varying = panel.groupby("pair")[treated_col].nunique() > 1
+    if varying.any():
+        raise InputError(
+            "panel",
+            "treatment must be constant within a pair (a static group)",
+            column=treated_col,
+            value=varying.index[varying][0],
+        )
+    if panel.duplicated(["pair", "year"]).any():
+        raise InputError(
+            "panel",
+            "a pair-year appears twice",
+            column="pair",
+            value=panel.loc[panel.duplicated(["pair", "year"]), "pair"].iloc[0],
+        )
+    return panel.dropna(subset=["year", "pair", "value", treated_col])
+
+
+def _fixed_effects_design(
+    data: pd.DataFrame, treated_col: str, cuts: np.ndarray
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Interaction columns, pair dummies and year dummies (first year dropped)."""
+    treated = data[treated_col].to_numpy(dtype=np.float64)
+    years = data["year"].to_numpy(dtype=np.int64)
+    interactions = treated[:, None] * (years[:, None] >= cuts[None, :])
+    pair_codes, _ = pd.factorize(data["pair"], sort=True)
+    year_codes, _ = pd.factorize(data["year"], sort=True)
+    pair_dummies = np.eye(pair_codes.max() + 1)[pair_codes]
+    year_dummies = np.eye(year_codes.max() + 1)[year_codes][:, 1:]
+    names = [f"bloc_x_{cut}" for cut in cuts]
+    return np.column_stack([interactions, pair_dummies, year_dummies]), names, pair_codes
+
+
+def did_dyads(
+    panel: pd.DataFrame, *, treated_col: str, breaks: Sequence[int], method: str = "ppml"
+) -> pd.DataFrame:
+    """Difference in differences of dyad-year trade around the breaks, pair and year effects.
+
+    ``panel`` has ``year, pair, value`` and the 0/1 column ``treated_col``. Model (PPML)::
+
+        E[value_pt] = exp(a_p + l_t + sum_k th_k * treated_p * 1(t >= b_k))
+
+    so ``bloc_x_<b>`` is the change in log trade of treated pairs after break ``b``, beyond the
+    common year effects and relative to the previous period; ``exp(th) - 1`` is the
+    proportional effect. The treatment must be static: a fixed group of pairs (e.g. pairs of
+    states that are both members of the bloc when it is created, the Customs Union of BLR, KAZ
+    and RUS in 2010). A time-varying membership would let later entrants' pre-accession years
+    act as controls and mix the effects of the two breaks; a pair whose treatment varies is
+    rejected.
+
+    ``method="ppml"``: Poisson pseudo-maximum likelihood (Santos Silva & Tenreyro 2006, Rev.
+    Econ. Stat. 88:641) by statsmodels GLM, keeping reported zeros; pairs whose trade is zero in
+    every year carry no information on the effects and are dropped.
+    ``method="ols_log"``: OLS of ``log(value)``, which must drop zero trade (reported in
+    ``note``) and is biased under heteroskedasticity (ibid.).
+    Both use cluster-robust (CRV1) standard errors by pair with t(G - 1) inference. With few
+    treated pairs (3 for the Customs Union founders) cluster-robust tests over-reject
+    (MacKinnon & Webb 2017, J. Appl. Econometrics 32:233): read the p-values with that caveat.
+    Missing values are dropped, never filled.
+    """
+    if method not in DID_METHODS:
+        raise InputError(
+            "config",
+            f"unknown DiD method, expected one of {DID_METHODS}",
+            key="method",
+            value=method,
+        )
+    cuts = _check_breaks(breaks)
+    data = _did_panel(panel, treated_col)
+    notes = []
+    if method == "ppml":
+        traded = data.groupby("pair")["value"].transform("sum") > 0
+        if (~traded).any():
+            notes.append(
+                f"{data.loc[~traded, 'pair'].nunique()} pairs with zero trade in every year dropped"
+            )
+        data = data[traded]
+    else:
+        positive = data["value"] > 0
+        if (~positive).any():
+            notes.append(f"{int((~positive).sum())} zero values dropped by the log")
+        data = data[positive]
+    data = data.sort_values(["pair", "year"], kind="stable")
+    terms = [f"bloc_x_{cut}" for cut in cuts]
+    n_obs = len(data)
+    X, _, groups = _fixed_effects_design(data, treated_col, cuts) if n_obs else (None, None, None)
+    if n_obs == 0 or np.linalg.matrix_rank(X) < X.shape[1] or n_obs - X.shape[1] < 1:
+        notes.append(
+            "the treatment effects are not identified (need treated and control "
+            "pairs observed before and after each break)"
+        )
+        return _test_frame([_test_row("did", term, n_obs, "; ".join(notes)) for term in terms])
+    y = data["value"].to_numpy(dtype=np.float64)
+    cluster = {"cov_type": "cluster", "cov_kwds": {"groups": groups}, "use_t": True}
+    if method == "ppml":
+        fit = sm.GLM(y, X, family=sm.families.Poisson()).fit(**cluster)
+    else:
+        fit = sm.OLS(np.log(y), X).fit(**cluster)
+    ci = fit.conf_int(alpha=1 - CONFIDENCE)
+    note = "; ".join(notes) or None
+    rows = [
+        _test_row(
+            "did",
+            term,
+            n_obs,
+            note,
+            estimate=fit.params[j],
+            se=fit.bse[j],
+            ci_low=ci[j, 0],
+            ci_high=ci[j, 1],
+            p_value=fit.pvalues[j],
+        )
+        for j, term in enumerate(terms)
+    ]
+    return _test_frame(rows)
+
+
+# --- all series ----------------------------------------------------------------------------
+
+
+def series_seed(seed: int, key: Sequence[object]) -> np.random.SeedSequence:
+    """Seed of one series, derived from the master seed and the series key by SHA-256, so it is
+    the same in every run and process (unlike Python's salted ``hash``)."""
+    text = json.dumps([None if pd.isna(part) else str(part) for part in key])
+    digest = hashlib.sha256(text.encode()).digest()
+    words = np.frombuffer(digest[:16], dtype="<u4")
+    return np.random.SeedSequence(seed, spawn_key=tuple(int(w) for w in words))
+
+
+def run_period_tests(
+    metrics: pd.DataFrame,
+    breaks: Sequence[int],
+    *,
+    n_perm: int,
+    seed: int,
+    maxlags: int | None = None,
+    scheme: str = "iid",
+    segmented_p: str = "ar_bootstrap",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Period summaries and tests for every series of a long metrics table.
+
+    ``metrics`` has columns ``layer, metric, variant, threshold, year, value``; one series is
+    one (layer, metric, variant, threshold), ``threshold`` may be missing (weighted variants).
+    Every series is laid on all years of the table (a year absent from a series is missing),
+    so all series share the same period labels. Returns ``(periods, tests)`` with the series
+    key in front of :data:`PERIOD_COLUMNS` / :data:`TEST_COLUMNS`, sorted by key (missing
+    threshold last), then period or test order. ``segmented_p`` is ``"ar_bootstrap"``
+    (``n_perm`` bootstrap draws, see :func:`segmented_regression`) or ``"hac"``. Each series
+    uses its own :func:`series_seed`, so a series' results do not depend on the other series.
+    """
+    if segmented_p not in ("ar_bootstrap", "hac"):
+        raise InputError(
+            "config",
+            "segmented_p must be 'ar_bootstrap' or 'hac'",
+            key="segmented_p",
+            value=segmented_p,
+        )
+    missing = set([*SERIES_KEY, "year", "value"]) - set(metrics.columns)
+    if missing:
+        raise InputError("metrics", f"missing columns {sorted(missing)}")
+    duplicated = metrics.duplicated([*SERIES_KEY, "year"])
+    if duplicated.any():
+        first = metrics.loc[duplicated].iloc[0]
+        raise InputError(
+            "metrics",
+            "a series has two values for one year",
+            column="year",
+            value=tuple(first[[*SERIES_KEY, "year"]]),
+        )
+    all_years = np.sort(metrics["year"].unique()).astype(np.int64)
+    _period_bounds(all_years, breaks)
+    periods, tests = [], []
+    for key, group in metrics.groupby(SERIES_KEY, dropna=False, sort=True):
+        series = (
+            group.set_index("year")["value"]
+            .astype(np.float64)
+            .reindex(all_years)
+            .rename_axis("year")
+            .reset_index()
+        )
+        rng_seed = series_seed(seed, key)
+        perm_seed, boot_seed = rng_seed.spawn(2)
+        n_boot = n_perm if segmented_p == "ar_bootstrap" else 0
+        parts = [
+            permutation_test(series, breaks, n_perm=n_perm, seed=perm_seed, scheme=scheme),
+            segmented_regression(series, breaks, maxlags=maxlags, n_boot=n_boot, seed=boot_seed),
+        ]
+        labels = dict(zip(SERIES_KEY, key, strict=True))
+        periods.append(period_summary(series, breaks).assign(**labels))
+        tests.append(pd.concat(parts, ignore_index=True).assign(**labels))
+    period_table = pd.concat(periods, ignore_index=True)[SERIES_KEY + PERIOD_COLUMNS]
+    test_table = pd.concat(tests, ignore_index=True)[SERIES_KEY + TEST_COLUMNS]
+    return period_table, test_table

@@ -1,0 +1,404 @@
+"""Period summaries, permutation and segmented-regression tests, DiD, run_period_tests."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.signal
+import statsmodels.api as sm
+
+from hubspoke import stats
+from hubspoke.errors import InputError
+
+YEARS = np.arange(1992, 2021)
+BREAKS = [2010, 2015]
+
+
+def _series(values, years=YEARS) -> pd.DataFrame:
+    return pd.DataFrame({"year": years, "value": np.asarray(values, dtype=float)})
+
+
+def _noise(n_series: int, rho: float, seed: int) -> np.ndarray:
+    """(n_series, 29) AR(1) series with unit innovations, started from the stationary law."""
+    rng = np.random.default_rng(seed)
+    shocks = rng.standard_normal((n_series, YEARS.size + 100))
+    return scipy.signal.lfilter([1.0], [1.0, -rho], shocks, axis=1)[:, 100:]
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def test_period_labels_use_observed_years():
+    labels = stats.period_labels(YEARS, BREAKS)
+    assert labels[0] == "1992-2009" and labels[17] == "1992-2009"
+    assert labels[18] == "2010-2014" and labels[22] == "2010-2014"
+    assert labels[23] == "2015-2020" and labels[-1] == "2015-2020"
+    # gaps and order: the labels name the first and last year present in each period
+    years = [2016, 1995, 2011, 1993, 2013]
+    assert stats.period_labels(years, BREAKS).tolist() == [
+        "2016-2016", "1993-1995", "2011-2013", "1993-1995", "2011-2013",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("years", "breaks"),
+    [(range(2012, 2021), BREAKS), (range(1992, 2010), BREAKS), (YEARS, [2010, 2010])],
+)
+def test_period_labels_empty_or_bad_period_names_breaks(years, breaks):
+    with pytest.raises(InputError) as err:
+        stats.period_labels(list(years), breaks)
+    assert err.value.key == "breaks"
+    assert "breaks" in str(err.value)
+
+
+def test_period_summary_by_hand():
+    # values 1..29 (value = year - 1991). Periods hold 1..18, 19..23, 24..29; the sample sd of
+    # k consecutive integers is sqrt(k (k + 1) / 12): 18 -> sqrt(28.5), 5 -> sqrt(2.5),
+    # 6 -> sqrt(3.5). With 2000 (value 9) missing the first mean is (171 - 9) / 17.
+    values = (YEARS - 1991).astype(float)
+    out = stats.period_summary(_series(values), BREAKS)
+    assert out.columns.tolist() == stats.PERIOD_COLUMNS
+    assert out["period"].tolist() == ["1992-2009", "2010-2014", "2015-2020"]
+    assert out["start_year"].tolist() == [1992, 2010, 2015]
+    assert out["end_year"].tolist() == [2009, 2014, 2020]
+    np.testing.assert_allclose(out["mean"], [9.5, 21.0, 26.5])
+    np.testing.assert_allclose(out["sd"], np.sqrt([28.5, 2.5, 3.5]))
+    assert out["n_years"].tolist() == [18, 5, 6]
+
+    values[YEARS == 2000] = np.nan
+    out = stats.period_summary(_series(values), BREAKS)
+    assert out["period"].iat[0] == "1992-2009"  # the missing year still belongs to the period
+    assert out["n_years"].iat[0] == 17
+    assert out["mean"].iat[0] == pytest.approx(162 / 17)
+
+
+def test_duplicate_year_is_an_input_error():
+    series = _series([1.0, 2.0, 3.0], years=[2009, 2009, 2010])
+    with pytest.raises(InputError, match="twice"):
+        stats.period_summary(series, [2010])
+
+
+# --- permutation test ----------------------------------------------------------------------
+
+
+def test_permutation_p_value_against_exact_enumeration():
+    # early = [0, 0], late = [1, 1]: of the C(4, 2) = 6 label assignments, two give
+    # |difference| = 1 (the observed one and its mirror), the others 0, so the exact p is 1/3.
+    # The Monte Carlo estimate (count + 1) / (n_perm + 1) with n_perm = 20000 has sd 0.0033.
+    series = _series([0.0, 0.0, 1.0, 1.0], years=[2008, 2009, 2010, 2011])
+    out = stats.permutation_test(series, [2010], n_perm=20_000, seed=1)
+    assert out["term"].tolist() == ["2010-2011 vs 2008-2009"]
+    assert out["estimate"].iat[0] == 1.0
+    assert out["p_value"].iat[0] == pytest.approx(1 / 3, abs=0.015)
+    # circular shifts of [0, 0, 1, 1] give differences 1, 0, -1, 0: p = 2 / 4 exactly
+    circular = stats.permutation_test(series, [2010], n_perm=99, seed=1, scheme="circular")
+    assert circular["p_value"].iat[0] == 0.5
+
+
+def test_permutation_finds_a_level_break_and_covers_it():
+    rng = np.random.default_rng(11)
+    values = rng.standard_normal(YEARS.size) + 3.0 * (YEARS >= 2010)
+    out = stats.permutation_test(_series(values), BREAKS, n_perm=999, seed=2)
+    assert out["term"].tolist() == [
+        "2010-2014 vs 1992-2009", "2015-2020 vs 2010-2014", "2015-2020 vs 1992-2009",
+    ]  # fmt: skip
+    first = out.set_index("term").loc["2010-2014 vs 1992-2009"]
+    assert first["p_value"] < 0.05
+    assert first["ci_low"] < 3.0 < first["ci_high"]
+    assert first["n_obs"] == 23
+    last = out.set_index("term").loc["2015-2020 vs 1992-2009"]
+    assert last["p_value"] < 0.05
+    assert out["p_value"].min() >= 1 / 1000  # (0 + 1) / (999 + 1)
+
+
+def test_permutation_is_seeded():
+    values = _noise(1, 0.0, 5)[0]
+    a = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3)
+    b = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3)
+    c = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=4)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["ci_low"].equals(c["ci_low"])
+
+
+def test_permutation_short_period_gives_nan_with_note():
+    values = np.arange(YEARS.size, dtype=float)
+    values[(YEARS >= 2010) & (YEARS < 2014)] = np.nan  # one year left in 2010-2014
+    out = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=1).set_index("term")
+    assert math.isnan(out.loc["2010-2014 vs 1992-2009", "p_value"])
+    assert "fewer than 2" in out.loc["2010-2014 vs 1992-2009", "note"]
+    assert out.loc["2015-2020 vs 1992-2009", "p_value"] < 0.05
+
+
+def _rejection_rate(values: np.ndarray, test) -> pd.Series:
+    rejected = [test(_series(v)).set_index("term")["p_value"] < 0.05 for v in values]
+    return pd.concat(rejected, axis=1).mean(axis=1)
+
+
+def test_permutation_size_white_noise_and_ar1():
+    # 400 series without a break; bands are the rates of 2000 simulations (other seeds) +-4
+    # binomial sd at 400. White noise: relabelling years is exact, 2000 simulations gave
+    # 0.042-0.051, band 0.05 +- 0.044. AR(1), rho = 0.5: years are not exchangeable and the
+    # test over-rejects, 0.19-0.22 (sd 0.02 at 400). The circular scheme gave 0.061 and 0.075,
+    # and 0 for the 5-vs-6-year contrast, which cannot reject (p >= 1/11).
+    def permutation(series):
+        return stats.permutation_test(series, BREAKS, n_perm=199, seed=9)
+
+    white = _rejection_rate(_noise(400, 0.0, 21), permutation)
+    assert white.between(0.006, 0.094).all(), white
+    ar1 = _rejection_rate(_noise(400, 0.5, 22), permutation)
+    assert ar1.between(0.11, 0.30).all(), ar1
+
+    def circular(series):
+        return stats.permutation_test(series, BREAKS, n_perm=99, seed=9, scheme="circular")
+
+    shifted = _rejection_rate(_noise(400, 0.5, 22), circular)
+    assert shifted["2015-2020 vs 2010-2014"] == 0.0
+    assert shifted.drop("2015-2020 vs 2010-2014").between(0.01, 0.13).all(), shifted
+
+
+# --- segmented regression ------------------------------------------------------------------
+
+
+def test_newey_west_lag_rule():
+    # floor(4 * 0.29 ** (2/9)) = floor(3.04) = 3; floor(4 * 1) = 4
+    assert stats.newey_west_lags(29) == 3
+    assert stats.newey_west_lags(100) == 4
+
+
+def test_segmented_recovers_known_coefficients():
+    # y = 1 + 0.5 t + 2 [t >= 2010] - 0.3 (t - 2010)[..] - 1 [t >= 2015] + 0.2 (t - 2015)[..]
+    # plus small noise; OLS returns the coefficients up to the noise.
+    t = YEARS - 1992
+    truth = {"trend": 0.5, "level_2010": 2.0, "slope_2010": -0.3,
+             "level_2015": -1.0, "slope_2015": 0.2}  # fmt: skip
+    y = (1 + 0.5 * t + 2 * (YEARS >= 2010) - 0.3 * (YEARS - 2010) * (YEARS >= 2010)
+         - 1 * (YEARS >= 2015) + 0.2 * (YEARS - 2015) * (YEARS >= 2015))  # fmt: skip
+    y = y + 0.01 * np.random.default_rng(0).standard_normal(YEARS.size)
+    out = stats.segmented_regression(_series(y), BREAKS).set_index("term")
+    assert out.index.tolist() == list(truth)
+    np.testing.assert_allclose(out["estimate"], list(truth.values()), atol=0.03)
+    assert (out["n_obs"] == 29).all()
+    assert (out["ci_low"] < out["estimate"]).all() and (out["estimate"] < out["ci_high"]).all()
+
+
+def test_segmented_matches_statsmodels_and_vectorised_hac():
+    y = _noise(1, 0.3, 4)[0] + 2.0 * (YEARS >= 2010)
+    X, _ = stats._segmented_design(YEARS, np.array(BREAKS), origin=1992)
+    reference = sm.OLS(y, X).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True
+    )
+    out = stats.segmented_regression(_series(y), BREAKS)
+    np.testing.assert_allclose(out["estimate"], reference.params[1:])
+    np.testing.assert_allclose(out["se"], reference.bse[1:])
+    np.testing.assert_allclose(out["p_value"], reference.pvalues[1:])
+    # the bootstrap's batched Newey-West equals statsmodels column by column
+    np.testing.assert_allclose(stats._hac_se(X, reference.resid[:, None], 3)[:, 0], reference.bse)
+
+
+def test_segmented_finds_a_level_break():
+    rng = np.random.default_rng(12)
+    y = rng.standard_normal(YEARS.size) + 3.0 * (YEARS >= 2010)
+    hac = stats.segmented_regression(_series(y), BREAKS).set_index("term")
+    boot = stats.segmented_regression(_series(y), BREAKS, n_boot=999, seed=1).set_index("term")
+    for out in (hac, boot):
+        assert out.loc["level_2010", "p_value"] < 0.05
+        assert out.loc["level_2010", "ci_low"] < 3.0 < out.loc["level_2010", "ci_high"]
+    pd.testing.assert_series_equal(hac["se"], boot["se"])
+
+
+def test_segmented_size_hac_and_bootstrap():
+    # 300 series without a break; bands are the per-term rates of 2000 simulations (other
+    # seeds) +-4 binomial sd at 300. HAC with Student t over-rejects at nominal 0.05: 0.15-0.38
+    # for white noise, 0.26-0.51 for AR(1) with rho 0.5. The AR(1) sieve bootstrap-t gave
+    # 0.072-0.078 and 0.06-0.12.
+    white, ar1 = _noise(300, 0.0, 31), _noise(300, 0.5, 32)
+
+    def hac(series):
+        return stats.segmented_regression(series, BREAKS)
+
+    hac_white = _rejection_rate(white, hac)
+    assert hac_white.between(0.06, 0.49).all() and hac_white.mean() > 0.2, hac_white
+    hac_ar1 = _rejection_rate(ar1, hac)
+    assert hac_ar1.between(0.16, 0.63).all(), hac_ar1
+
+    def boot(series):
+        return stats.segmented_regression(series, BREAKS, n_boot=199, seed=5)
+
+    boot_white = _rejection_rate(white, boot)
+    assert boot_white.between(0.01, 0.14).all(), boot_white
+    boot_ar1 = _rejection_rate(ar1, boot)
+    assert (boot_ar1 <= 0.19).all(), boot_ar1
+
+
+def test_segmented_too_few_years_gives_nan_with_note():
+    values = np.full(YEARS.size, np.nan)
+    values[:20] = np.arange(20.0)  # nothing after 2011
+    out = stats.segmented_regression(_series(values), BREAKS)
+    assert out["p_value"].isna().all() and out["estimate"].isna().all()
+    assert out["note"].str.contains("too few").all()
+    assert (out["n_obs"] == 20).all()
+
+
+def test_segmented_exact_fit_gives_estimates_without_inference():
+    # y = 0.5 * year is a pure trend: slope 0.5, no level or slope change, zero residuals
+    out = stats.segmented_regression(_series(0.5 * YEARS), BREAKS).set_index("term")
+    np.testing.assert_allclose(out["estimate"], [0.5, 0, 0, 0, 0], atol=1e-9)
+    assert out["p_value"].isna().all() and out["se"].isna().all()
+    assert out["note"].str.contains("exactly").all()
+    constant = stats.segmented_regression(_series(np.zeros(YEARS.size)), BREAKS, n_boot=9, seed=1)
+    assert constant["p_value"].isna().all()
+
+
+# --- difference in differences -------------------------------------------------------------
+
+
+def _panel(seed: int, effects=(0.5, 0.3), n_pairs: int = 30, n_treated: int = 10):
+    """Multiplicative model with pair and year effects and gamma noise of mean 1."""
+    rng = np.random.default_rng(seed)
+    pair = np.repeat(np.arange(n_pairs), YEARS.size)
+    year = np.tile(YEARS, n_pairs)
+    treated = (pair < n_treated).astype(int)
+    log_mu = (
+        rng.normal(3, 0.2, n_pairs)[pair]
+        + rng.normal(0, 0.3, YEARS.size)[year - YEARS[0]]
+        + treated * (effects[0] * (year >= 2010) + effects[1] * (year >= 2015))
+    )
+    value = np.exp(log_mu) * rng.gamma(4.0, 0.25, pair.size)
+    return pd.DataFrame({"year": year, "pair": [f"p{p:02d}" for p in pair], "value": value,
+                         "treated": treated})  # fmt: skip
+
+
+def test_did_exact_two_by_two():
+    # Two treated and two control pairs, 2009 and 2010, each pair's trade scaled the same way:
+    # controls double (20 -> 40, 2 -> 4), treated triple (10 -> 30, 5 -> 15). The model is
+    # saturated in the ratios, so PPML and log-OLS both give log(3 / 2) exactly.
+    panel = pd.DataFrame({
+        "year": [2009, 2010] * 4,
+        "pair": ["a", "a", "b", "b", "c", "c", "d", "d"],
+        "value": [10.0, 30.0, 5.0, 15.0, 20.0, 40.0, 2.0, 4.0],
+        "treated": [1, 1, 1, 1, 0, 0, 0, 0],
+    })  # fmt: skip
+    for method in stats.DID_METHODS:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = stats.did_dyads(panel, treated_col="treated", breaks=[2010], method=method)
+        assert out["term"].tolist() == ["bloc_x_2010"]
+        assert out["estimate"].iat[0] == pytest.approx(math.log(1.5), abs=1e-8)
+
+
+def test_did_recovers_a_known_effect():
+    out = stats.did_dyads(_panel(1), treated_col="treated", breaks=BREAKS).set_index("term")
+    for term, truth in (("bloc_x_2010", 0.5), ("bloc_x_2015", 0.3)):
+        assert out.loc[term, "estimate"] == pytest.approx(truth, abs=0.15)
+        assert out.loc[term, "ci_low"] < truth < out.loc[term, "ci_high"]
+        assert out.loc[term, "p_value"] < 0.05
+    assert (out["n_obs"] == 30 * 29).all()
+
+
+def test_did_zero_effect_is_not_significant():
+    # 25 panels of 20 pairs (8 treated) without an effect. At a true size of 0.05 the number of
+    # rejections is Binomial(25, 0.05), P(X >= 5) = 0.007, so at most 4 are allowed. 200
+    # panels of 40 pairs with equal-sized pairs gave 0.07 and 0.055; with pair effects of sd 1
+    # PPML's cluster-robust test gave 0.125 (few large pairs dominate, see did_dyads).
+    rejected = [
+        stats.did_dyads(_panel(100 + s, effects=(0.0, 0.0), n_pairs=20, n_treated=8),
+                        treated_col="treated", breaks=BREAKS)["p_value"].to_numpy() < 0.05
+        for s in range(25)
+    ]  # fmt: skip
+    assert np.sum(rejected, axis=0).max() <= 4
+
+
+def test_did_missing_dropped_zero_kept():
+    panel = _panel(2)
+    panel.loc[[3, 40, 41], "value"] = np.nan
+    panel.loc[[5, 60], "value"] = 0.0
+    out = stats.did_dyads(panel, treated_col="treated", breaks=BREAKS)
+    dropped = stats.did_dyads(panel.dropna(), treated_col="treated", breaks=BREAKS)
+    pd.testing.assert_frame_equal(out, dropped)
+    assert (out["n_obs"] == len(panel) - 3).all()  # zeros kept, missing never filled
+    log = stats.did_dyads(panel, treated_col="treated", breaks=BREAKS, method="ols_log")
+    assert (log["n_obs"] == len(panel) - 5).all()
+    assert log["note"].str.contains("2 zero values dropped").all()
+
+
+def test_did_rejects_time_varying_treatment():
+    panel = _panel(3)
+    panel.loc[0, "treated"] = 0  # pair p00 is treated in its other years
+    with pytest.raises(InputError, match="constant within a pair"):
+        stats.did_dyads(panel, treated_col="treated", breaks=BREAKS)
+
+
+# --- all series ----------------------------------------------------------------------------
+
+
+def _metrics_table() -> pd.DataFrame:
+    rng = np.random.default_rng(8)
+    frames = []
+    for layer, metric, variant, threshold in [
+        ("trade", "hub_share", "weighted", np.nan),
+        ("trade", "hub_share", "binary", 0.5),
+        ("alliance", "star_likeness", "binary", 0.0),
+    ]:
+        values = rng.standard_normal(YEARS.size) + 2.0 * (YEARS >= 2010)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "layer": layer,
+                    "metric": metric,
+                    "variant": variant,
+                    "threshold": threshold,
+                    "year": YEARS,
+                    "value": values,
+                }
+            )
+        )
+    short = frames[-1].iloc[:15].assign(metric="spoke_density")  # 1992-2006 only
+    return pd.concat([*frames, short], ignore_index=True)
+
+
+def test_run_period_tests_layout_order_and_determinism():
+    metrics = _metrics_table()
+    periods, tests = stats.run_period_tests(metrics, BREAKS, n_perm=99, seed=7)
+    assert periods.columns.tolist() == stats.SERIES_KEY + stats.PERIOD_COLUMNS
+    assert tests.columns.tolist() == stats.SERIES_KEY + stats.TEST_COLUMNS
+    keys = periods[["layer", "metric", "variant"]].drop_duplicates().apply(tuple, axis=1).tolist()
+    assert keys == [
+        ("alliance", "spoke_density", "binary"),
+        ("alliance", "star_likeness", "binary"),
+        ("trade", "hub_share", "binary"),
+        ("trade", "hub_share", "weighted"),
+    ]
+    assert (periods["period"].iloc[:3] == ["1992-2009", "2010-2014", "2015-2020"]).all()
+    # 3 permutation contrasts + 5 segmented terms per series
+    assert tests.groupby(["layer", "metric", "variant"]).size().eq(8).all()
+    # the short series is laid on all years: its later periods are empty -> NaN with a note
+    short = tests[tests["metric"] == "spoke_density"]
+    assert short["p_value"].isna().all() and short["note"].notna().all()
+    again = stats.run_period_tests(metrics.sample(frac=1, random_state=1), BREAKS, n_perm=99,
+                                   seed=7)  # fmt: skip
+    pd.testing.assert_frame_equal(periods, again[0])
+    pd.testing.assert_frame_equal(tests, again[1])
+    # a series' result does not depend on the other series in the table
+    alone = stats.run_period_tests(metrics[metrics["layer"] == "trade"], BREAKS, n_perm=99, seed=7)
+    pd.testing.assert_frame_equal(alone[1], tests[tests["layer"] == "trade"].reset_index(drop=True))
+
+
+def test_series_seed_is_stable_across_processes():
+    key = ("trade", "hub_share", "weighted", float("nan"))
+    here = stats.series_seed(7, key).generate_state(4).tolist()
+    code = (
+        "from hubspoke.stats import series_seed; "
+        "print(series_seed(7, ('trade', 'hub_share', 'weighted', float('nan')))"
+        ".generate_state(4).tolist())"
+    )
+    there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()  # fmt: skip
+    assert there == str(here)
+    assert (
+        stats.series_seed(7, ("trade", "hub_share", "binary", 0.5)).generate_state(4).tolist()
+        != here
+    )
