@@ -58,5 +58,6 @@ rule plot_brokerage:
         "../envs/hubspoke.yaml"
     params:
         hub=config["hub"],
+        thresholds={l: r["threshold"] for l, r in config["binarisation"].items()},
     script:
         "../scripts/plot_brokerage.py"

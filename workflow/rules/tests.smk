@@ -66,5 +66,7 @@ rule check_references:
         "logs/check_references.log",
     conda:
         "../envs/hubspoke.yaml"
+    params:
+        reconciliation=config["reconciliation"],
     script:
         "../scripts/check_references.py"
