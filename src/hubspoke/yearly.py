@@ -21,7 +21,11 @@ from hubspoke import brokerage, centralization, hubness, multiplex, networks, nu
 WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
 BINARY_MEASURES = ("degree", "betweenness", "closeness", "eigenvector")
 
-# hub-and-spoke indices tested against null models: (variant, metric) -> function(A, hub)
+# Hub-and-spoke indices tested against null models, per variant: the binary graph against
+# G(n, m) random graphs with the same number of ties (a degree-preserving null would fix all
+# three: each is a function of the degree sequence), the weighted graph against the
+# strength-preserving null (which fixes the hub share, reported as degenerate).
+NULL_MODELS = {"binary": "density", "weighted": "strength"}
 NULL_METRICS = {
     "binary": {
         "star_likeness": hubness.star_likeness,
@@ -148,16 +152,22 @@ def _brokerage_frame(frames, year) -> pd.DataFrame:
     return df.sort_values(cols, ignore_index=True)
 
 
+MULTIPLEX_TYPES = {
+    "year": "int64",
+    "metric": "string",
+    "layer_a": "string",
+    "layer_b": "string",
+    "node": "string",
+    "value": "float64",
+}
+
+
 def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
     overlap = multiplex.edge_overlap(binary_layers)
-    long = overlap.melt(
-        id_vars=["layer_a", "layer_b"], var_name="metric", value_name="value"
-    ).assign(node=None)
+    pairs = overlap.melt(id_vars=["layer_a", "layer_b"], var_name="metric", value_name="value")
     hub_rows = pd.DataFrame(
         {
             "metric": ["hub_multiplex_degree", "hub_participation"],
-            "layer_a": None,
-            "layer_b": None,
             "node": hub,
             "value": [
                 float(multiplex.multiplex_degree(binary_layers, h)),
@@ -165,18 +175,11 @@ def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
             ],
         }
     )
-    df = pd.concat([long, hub_rows], ignore_index=True).assign(year=year)
-    df = df[["year", "metric", "layer_a", "layer_b", "node", "value"]]
-    df = df.astype(
-        {
-            "year": "int64",
-            "metric": "string",
-            "layer_a": "string",
-            "layer_b": "string",
-            "node": "string",
-            "value": "float64",
-        }
-    )
+    frames = [
+        f.assign(year=year).reindex(columns=list(MULTIPLEX_TYPES)).astype(MULTIPLEX_TYPES)
+        for f in (pairs, hub_rows)
+    ]
+    df = pd.concat(frames, ignore_index=True)
     return df.sort_values(["metric", "layer_a", "layer_b"], ignore_index=True)
 
 
@@ -185,9 +188,9 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
     for layer in layers:
         if networks.is_directed(layer):
             continue  # the null models are for undirected graphs
-        for variant, preserve, A in (
-            ("binary", "degree", default_binary[layer]),
-            ("weighted", "strength", networks.adjacency(edges, states, layer)),
+        for variant, A in (
+            ("binary", default_binary[layer]),
+            ("weighted", networks.adjacency(edges, states, layer)),
         ):
             layer_seed = _seed(seed, layer, variant)
             t = nulls.run_nulls(
@@ -196,7 +199,7 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
                 metrics=NULL_METRICS[variant],
                 n_replicates=replicates,
                 seed=layer_seed,
-                preserve=preserve,
+                preserve=NULL_MODELS[variant],
             )
             frames.append(t.assign(layer=layer, variant=variant))
     df = pd.concat(frames, ignore_index=True)

@@ -55,3 +55,13 @@ def final_outputs():
         "results/figures/trade_networks.png",
         "results/figures/brokerage.png",
     ]
+
+
+# Jobs too small to be worth a cluster job run on the submitting machine.
+localrules:
+    combine_years,
+    evaluate_claims,
+    check_references,
+    plot_series,
+    plot_trade_networks,
+    plot_brokerage,

@@ -13,6 +13,10 @@ rule plot_series:
         "logs/plot_series.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         breaks=config["breaks"],
     script:
@@ -34,6 +38,10 @@ rule plot_trade_networks:
         "logs/plot_trade_networks.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         hub=config["hub"],
         years=YEARS,
@@ -56,6 +64,10 @@ rule plot_brokerage:
         "logs/plot_brokerage.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         hub=config["hub"],
         thresholds={l: r["threshold"] for l, r in config["binarisation"].items()},

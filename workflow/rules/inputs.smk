@@ -8,5 +8,9 @@ rule validate_inputs:
         "logs/validate_inputs.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     script:
         "../scripts/validate_inputs.py"

@@ -8,6 +8,10 @@ rule compute_year:
         "logs/compute_year/{year}.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         states=STATES,
         hub=config["hub"],
@@ -34,5 +38,9 @@ rule combine_years:
         "logs/combine_years.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/combine_years.py"

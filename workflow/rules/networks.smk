@@ -13,6 +13,10 @@ rule build_networks:
         "logs/build_networks.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         states=STATES,
         hub=config["hub"],

@@ -13,6 +13,10 @@ rule test_periods:
         "logs/test_periods.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         hub=config["hub"],
         breaks=config["breaks"],
@@ -42,6 +46,10 @@ rule evaluate_claims:
         "logs/evaluate_claims.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         hub=config["hub"],
         breaks=config["breaks"],
@@ -66,6 +74,10 @@ rule check_references:
         "logs/check_references.log",
     conda:
         "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         reconciliation=config["reconciliation"],
     script:
