@@ -273,6 +273,7 @@ def _panel(seed: int, effects=(0.5, 0.3), n_pairs: int = 30, n_treated: int = 10
                          "treated": treated})  # fmt: skip
 
 
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
 def test_did_exact_two_by_two():
     # Two treated and two control pairs, 2009 and 2010, each pair's trade scaled the same way:
     # controls double (20 -> 40, 2 -> 4), treated triple (10 -> 30, 5 -> 15). The model is
