@@ -10,8 +10,7 @@ configfile: "config/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/inputs.smk"
-include: "workflow/rules/networks.smk"
-include: "workflow/rules/metrics.smk"
+include: "workflow/rules/years.smk"
 include: "workflow/rules/tests.smk"
 include: "workflow/rules/figures.smk"
 

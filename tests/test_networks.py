@@ -126,9 +126,13 @@ def test_undirected_trade_keeps_missing_pairs_missing(trade):
     assert edges.loc[("BBB", "CCC"), "weight_source"] == "exporter"
 
 
-def test_trade_flow_drops_reported_zeros_but_keeps_missing(trade):
-    edges = _build(_inputs(trade), ["trade_flow"])["edges"].set_index(["source", "target"])
-    assert ("BBB", "CCC") not in edges.index  # a reported zero is no tie
+def test_trade_flow_keeps_reported_zeros_and_missing(trade):
+    built = _build(_inputs(trade), ["trade_flow"])
+    edges = built["edges"].set_index(["source", "target"])
+    assert edges.loc[("BBB", "CCC"), "weight"] == 0.0  # reported zero: a row, not a tie
+    nodes = built["nodes"].set_index("node")
+    # total degree: BBB->AAA, AAA->BBB, CCC->BBB; the reported zero BBB->CCC is no tie
+    assert nodes.loc["BBB", "degree"] == 3
     assert np.isnan(edges.loc[("AAA", "CCC"), "weight"])
     assert edges.loc[("CCC", "BBB"), "weight"] == 3.0
 

@@ -4,7 +4,8 @@ Layers (one network per year and layer, nodes = the configured states):
 
 - ``trade``: undirected; weight = total bilateral trade (USD millions) = the reconciled flow a->b
   plus the reconciled flow b->a. When either direction has no report at all the pair's weight is
-  missing (kept as a row with a null weight and ``weight_source = "missing"``), never zero.
+  missing (kept as a row with a null weight and ``weight_source = "missing"``), never zero; a
+  reported zero is kept as a row with weight 0 (no tie).
 - ``trade_flow``: directed exports a->b, reconciled the same way.
 - ``treaty``: undirected; weight = number of bilateral treaties in force between the pair.
 - ``membership``: undirected; weight = number of organisations both states belong to.
@@ -250,8 +251,9 @@ def build_networks(
         e = builders[layer]().assign(layer=layer)
         if "weight_source" not in e:
             e["weight_source"] = None
-        # reported zeros are no tie; missing weights stay as explicit rows
-        frames.append(e[e["weight"].isna() | (e["weight"] > 0)])
+        # trade layers keep reported zeros (weight 0: no tie, but reported) and missing
+        # weights (null) as explicit rows; count layers list the pairs with a tie
+        frames.append(e if layer in SHARE_LAYERS else e[e["weight"] > 0])
     edges = pd.concat(frames, ignore_index=True)[EDGE_COLUMNS]
     edges = edges.astype({"year": "int64", "weight": "float64"})
     edges = edges.astype({c: "string" for c in ["layer", "source", "target", "weight_source"]})
@@ -268,7 +270,7 @@ def build_networks(
 
 
 def node_table(edges, base, states, years, layers, hub) -> pd.DataFrame:
-    present = edges[edges["weight"].notna()]
+    present = edges[edges["weight"] > 0]
     ends = pd.concat(
         [
             present[["year", "layer", "source", "weight"]].rename(columns={"source": "node"}),

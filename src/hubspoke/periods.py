@@ -39,7 +39,7 @@ def did_panel(edges: pd.DataFrame, memberships: pd.DataFrame, hub: str, bloc: st
 
     The treated group is static: pairs of two spokes that are both members of ``bloc`` at
     some time in the data (for the EAEU: ARM, BLR, KAZ, KGZ). Pairs with a missing weight are
-    dropped, never set to zero; reported zero trade is not an edge and so is not in the panel.
+    dropped, never set to zero; reported zero trade stays in the panel (PPML uses it).
     """
     members = set(memberships.loc[memberships["org_id"] == bloc, "state"])
     t = edges[(edges["layer"] == "trade") & (edges["source"] != hub) & (edges["target"] != hub)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hubspoke import networks, tables, validate
+from hubspoke import networks, tables, validate, yearly
 
 
 def validate_inputs(paths: Mapping[str, str]) -> dict[str, tuple[pd.DataFrame, dict]]:
@@ -19,27 +19,50 @@ def validate_inputs(paths: Mapping[str, str]) -> dict[str, tuple[pd.DataFrame, d
     return out
 
 
-def build_networks(
-    paths: Mapping[str, str], params: Mapping
-) -> dict[str, tuple[pd.DataFrame, dict]]:
-    """Yearly networks from the validated inputs: combined tables and one slice per year.
+NETWORK_PARAMS = (
+    "states",
+    "hub",
+    "layers",
+    "rule",
+    "reconciliation",
+    "membership_kinds",
+    "subregions",
+)
+MEASURE_PARAMS = (
+    "states",
+    "hub",
+    "layers",
+    "binarisation",
+    "partition_names",
+    "null_replicates",
+    "null_seed",
+)
+YEARLY_TABLES = ("trade", "trade_world")  # read only the job's year of these
 
-    Keys are ``edges``/``nodes``/``partitions`` and ``years/{year}/{table}``. A year's slice records
-    the content hash of that year's data only, so a change to one year's inputs leaves the
-    other years' files byte-identical (and their downstream jobs are not rerun).
+
+def analyse_year(
+    paths: Mapping[str, str], year: int, params: Mapping
+) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """One year's networks (``edges``, ``nodes``, ``partitions``) and all its measures.
+
+    Reads and validates the raw input tables itself (rather than the validation job's output)
+    so that the workflow can rerun it only when its year's fingerprint changes. The provenance records the parameters (including the year's input fingerprint from
+    :mod:`hubspoke.fingerprint`) and nothing from other years, so a year's files do not change
+    when another year's data do.
     """
-    inputs = {name: tables.read_parquet(p) for name, p in paths.items()}
-    built = networks.build_networks(inputs, **params)
-    prov_all = tables.provenance(
-        params, **{n: tables.read_provenance(p)["inputs"][n] for n, p in paths.items()}
+    inputs = {name: validate.load_table(p, name) for name, p in paths.items()}
+    for name in YEARLY_TABLES:
+        inputs[name] = inputs[name][inputs[name]["year"] == year]
+    built = networks.build_networks(inputs, years=[year], **{k: params[k] for k in NETWORK_PARAMS})
+    measures = yearly.compute_year(
+        built["edges"],
+        built["nodes"],
+        built["partitions"],
+        year=year,
+        **{k: params[k] for k in MEASURE_PARAMS},
     )
-    out = {name: (df, prov_all) for name, df in built.items()}
-    for name, df in built.items():
-        for year, part in df.groupby("year", sort=True):
-            part = part.reset_index(drop=True)
-            prov = tables.provenance(params, **{name: tables.sha256_frame(part)})
-            out[f"years/{year}/{name}"] = (part, prov)
-    return out
+    prov = tables.provenance({**params, "year": year})
+    return {name: (df, prov) for name, df in {**built, **measures}.items()}
 
 
 def combine(paths: Sequence[str]) -> tuple[pd.DataFrame, dict]:

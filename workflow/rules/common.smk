@@ -8,6 +8,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 from hubspoke.codedeps import ROOT as LIB_ROOT, module_files
 from hubspoke.config import validate_config
 from hubspoke.errors import InputError
+from hubspoke.fingerprint import year_fingerprints
 
 # Validate the configuration (schema with defaults, then cross-field rules); a bad
 # configuration stops here with one line naming the key and value, before any job runs.
@@ -25,8 +26,17 @@ except InputError as err:
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 STATES = sorted(config["states"])
 INPUT_TABLES = ["trade", "trade_world", "treaties", "organisations", "memberships"]
+# one fingerprint per year of the raw rows that year reads (see hubspoke.fingerprint)
+FINGERPRINTS = year_fingerprints(config["inputs"], YEARS, STATES, config["active_rule"])
 NETWORK_TABLES = ["edges", "nodes", "partitions"]
-YEAR_TABLES = ["centralization", "hub", "brokerage", "multiplex", "nulls"]
+YEAR_TABLES = [
+    *NETWORK_TABLES,
+    "centralization",
+    "hub",
+    "brokerage",
+    "multiplex",
+    "nulls",
+]
 METRIC_TABLES = ["centralization", "hub", "brokerage", "multiplex"]
 
 

@@ -1,11 +1,13 @@
-rule compute_year:
+rule analyse_year:
     input:
-        **{t: f"results/networks/years/{{year}}/{t}.parquet" for t in NETWORK_TABLES},
-        code=lib("yearly"),
+        # ancient: a change to an input file reruns a year only through its fingerprint
+        # parameter, i.e. only when the rows that year reads changed
+        **{t: ancient(path) for t, path in config["inputs"].items()},
+        code=lib("pipeline"),
     output:
-        **{t: f"results/metrics/years/{{year}}/{t}.parquet" for t in YEAR_TABLES},
+        **{t: f"results/years/{{year}}/{t}.parquet" for t in YEAR_TABLES},
     log:
-        "logs/compute_year/{year}.log",
+        "logs/analyse_year/{year}.log",
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -13,25 +15,31 @@ rule compute_year:
         mem_mb=2000,
         runtime=30,
     params:
+        fingerprint=lambda w: FINGERPRINTS[int(w.year)],
         states=STATES,
         hub=config["hub"],
         layers=config["layers"],
+        rule=config["active_rule"],
+        reconciliation=config["reconciliation"],
+        membership_kinds=config["membership_kinds"],
+        subregions=config["brokerage"]["subregions"],
         binarisation=config["binarisation"],
         partition_names=config["brokerage"]["partitions"],
         null_replicates=config["nulls"]["replicates"],
         null_seed=config["nulls"]["seed"],
     script:
-        "../scripts/compute_year.py"
+        "../scripts/analyse_year.py"
 
 
 rule combine_years:
     input:
         **{
-            t: expand("results/metrics/years/{year}/{t}.parquet", year=YEARS, t=t)
+            t: expand("results/years/{year}/{t}.parquet", year=YEARS, t=t)
             for t in YEAR_TABLES
         },
         code=lib("pipeline"),
     output:
+        **{t: f"results/networks/{t}.parquet" for t in NETWORK_TABLES},
         **{t: f"results/metrics/{t}.parquet" for t in METRIC_TABLES},
         nulls="results/tests/nulls.parquet",
     log:
