@@ -290,3 +290,22 @@ def test_run_nulls_is_deterministic():
 def test_bad_adjacency_is_an_input_error(matrix, message):
     with pytest.raises(InputError, match=message):
         nulls.density_preserving_replicates(matrix, 2, seed=1)
+
+
+def test_weight_permutation_keeps_the_weights_and_moves_them():
+    # a weighted star on 5 nodes: the hub holds all 4 ties (weights 1, 2, 3, 4)
+    W = np.zeros((5, 5))
+    W[0, 1:] = W[1:, 0] = [1.0, 2.0, 3.0, 4.0]
+    reps = nulls.weight_permuting_replicates(W, 400, seed=3)
+    assert reps.shape == (400, 5, 5)
+    iu = np.triu_indices(5, 1)
+    # every replicate holds the same multiset of the 10 pair weights (six zeros)
+    assert (np.sort(reps[:, iu[0], iu[1]], axis=1) == np.sort(W[iu])).all()
+    assert (reps == reps.transpose(0, 2, 1)).all()
+    assert (np.diagonal(reps, axis1=1, axis2=2) == 0).all()
+    # the hub share is 1 observed; at random, each of the 4 hub pairs out of 10 holds a given
+    # weight with probability 4/10, so the mean hub share is 0.4
+    share = reps[:, 0, :].sum(axis=1) / W[iu].sum()
+    assert abs(share.mean() - 0.4) < 0.05
+    again = nulls.weight_permuting_replicates(W, 400, seed=3)
+    assert (again == reps).all()

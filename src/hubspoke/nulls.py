@@ -1,6 +1,6 @@
 """Null models for the hub-and-spoke indices of one year's undirected network.
 
-Three nulls, each drawing a stack of ``R`` replicate graphs ``(R, n, n)`` in batched array
+Four nulls, each drawing a stack of ``R`` replicate graphs ``(R, n, n)`` in batched array
 operations (each Markov-chain step is one array operation over all replicates; there is no
 Python loop per replicate):
 
@@ -9,6 +9,12 @@ Python loop per replicate):
     n and m. This is the null under which a star is striking. Among simple graphs with the
     star's degree sequence the star is the only one, so a degree-preserving null returns the
     star itself in every replicate and cannot tell it from chance.
+
+``weights`` (:func:`weight_permuting_replicates`)
+    The weighted analogue of G(n, m): the observed pair weights (zeros included) are shuffled
+    over the node pairs uniformly at random. Keeps exactly: n, the number of ties and the
+    multiset of weights (so the total weight). The hub share and weighted star-likeness vary:
+    this asks whether the hub holds more of the weight than the same weights placed at random.
 
 ``degree`` (:func:`degree_preserving_replicates`)
     Uniform random simple graph with the observed degree sequence, by double-edge swaps
@@ -63,7 +69,7 @@ import pandas as pd
 
 from hubspoke.errors import InputError
 
-PRESERVE = ("density", "degree", "strength")
+PRESERVE = ("density", "weights", "degree", "strength")
 ALTERNATIVES = ("two-sided", "greater", "less")
 NULL_COLUMNS = [
     "year", "metric", "observed", "null_mean", "null_sd", "z", "p_value", "n_replicates", "note",
@@ -158,6 +164,20 @@ def degree_preserving_replicates(
     return stack
 
 
+def weight_permuting_replicates(W: np.ndarray, n_replicates: int, seed: Seed) -> np.ndarray:
+    """The pair weights of the undirected ``W`` shuffled over all node pairs, per replicate."""
+    W = _check_graph(W, binary=False)
+    n = W.shape[0]
+    rows, cols = np.triu_indices(n, 1)
+    rng = np.random.default_rng(seed)
+    order = np.argsort(rng.random((n_replicates, rows.size)), axis=1)
+    weights = W[rows, cols][order]
+    stack = np.zeros((n_replicates, n, n), dtype=W.dtype)
+    stack[:, rows, cols] = weights
+    stack[:, cols, rows] = weights
+    return stack
+
+
 def density_preserving_replicates(A: np.ndarray, n_replicates: int, seed: Seed) -> np.ndarray:
     """G(n, m) random graphs with the node and edge count of the binary undirected ``A``."""
     A = _check_graph(A, binary=True)
@@ -225,6 +245,7 @@ def strength_preserving_replicates(
 
 _GENERATORS: dict[str, Callable[[np.ndarray, int, Seed], np.ndarray]] = {
     "density": density_preserving_replicates,
+    "weights": weight_permuting_replicates,
     "degree": degree_preserving_replicates,
     "strength": strength_preserving_replicates,
 }

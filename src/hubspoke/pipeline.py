@@ -36,6 +36,7 @@ MEASURE_PARAMS = (
     "partition_names",
     "null_replicates",
     "null_seed",
+    "null_models",
 )
 YEARLY_TABLES = ("trade", "trade_world")  # read only the job's year of these
 
@@ -46,7 +47,8 @@ def analyse_year(
     """One year's networks (``edges``, ``nodes``, ``partitions``) and all its measures.
 
     Reads and validates the raw input tables itself (rather than the validation job's output)
-    so that the workflow can rerun it only when its year's fingerprint changes. The provenance records the parameters (including the year's input fingerprint from
+    so that the workflow can rerun it only when its year's fingerprint changes. The provenance
+    records the parameters (including the year's input fingerprint from
     :mod:`hubspoke.fingerprint`) and nothing from other years, so a year's files do not change
     when another year's data do.
     """

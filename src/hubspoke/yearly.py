@@ -21,11 +21,9 @@ from hubspoke import brokerage, centralization, hubness, multiplex, networks, nu
 WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
 BINARY_MEASURES = ("degree", "betweenness", "closeness", "eigenvector")
 
-# Hub-and-spoke indices tested against null models, per variant: the binary graph against
-# G(n, m) random graphs with the same number of ties (a degree-preserving null would fix all
-# three: each is a function of the degree sequence), the weighted graph against the
-# strength-preserving null (which fixes the hub share, reported as degenerate).
-NULL_MODELS = {"binary": "density", "weighted": "strength"}
+# Hub-and-spoke indices tested against null models, per variant (binary graph at the default
+# threshold, weighted graph); the null of each variant comes from the config (nulls.binary,
+# nulls.weighted; see hubspoke.nulls).
 NULL_METRICS = {
     "binary": {
         "star_likeness": hubness.star_likeness,
@@ -76,6 +74,7 @@ def compute_year(
     partition_names: Sequence[str],
     null_replicates: int,
     null_seed: int,
+    null_models: Mapping[str, str],
 ) -> dict[str, pd.DataFrame]:
     """One year's ``centralization``, ``hub``, ``brokerage``, ``multiplex`` and ``nulls`` tables."""
     states = sorted(states)
@@ -118,7 +117,7 @@ def compute_year(
         "brokerage": _brokerage_frame(brok, year),
         "multiplex": _multiplex_frame(default_binary, h, hub, year),
         "nulls": _nulls_frame(
-            edges, states, h, year, default_binary, layers, null_replicates, null_seed
+            edges, states, h, year, default_binary, layers, null_replicates, null_seed, null_models
         ),
     }
     return out
@@ -183,7 +182,7 @@ def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
     return df.sort_values(["metric", "layer_a", "layer_b"], ignore_index=True)
 
 
-def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, seed):
+def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, seed, models):
     frames = []
     for layer in layers:
         if networks.is_directed(layer):
@@ -199,13 +198,14 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
                 metrics=NULL_METRICS[variant],
                 n_replicates=replicates,
                 seed=layer_seed,
-                preserve=NULL_MODELS[variant],
+                preserve=models[variant],
             )
-            frames.append(t.assign(layer=layer, variant=variant))
+            frames.append(t.assign(layer=layer, variant=variant, null_model=models[variant]))
     df = pd.concat(frames, ignore_index=True)
-    cols = ["year", "layer", "variant", "metric"]
+    cols = ["year", "layer", "variant", "null_model", "metric"]
     rest = [c for c in df.columns if c not in cols]
-    df = df[cols + rest].astype({"layer": "string", "variant": "string", "metric": "string"})
+    strings = {c: "string" for c in ("layer", "variant", "null_model", "metric", "note")}
+    df = df[cols + rest].astype(strings)
     return df.sort_values(cols, ignore_index=True)
 
 

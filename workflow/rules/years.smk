@@ -27,6 +27,7 @@ rule analyse_year:
         partition_names=config["brokerage"]["partitions"],
         null_replicates=config["nulls"]["replicates"],
         null_seed=config["nulls"]["seed"],
+        null_models={v: config["nulls"][v] for v in ("binary", "weighted")},
     script:
         "../scripts/analyse_year.py"
 
