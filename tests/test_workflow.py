@@ -92,6 +92,7 @@ def default_run(tmp_path_factory):
     """The real default configuration (15 states, 1992-2020), as a user runs it."""
     cwd = workdir(tmp_path_factory.mktemp("default"))
     snakemake(cwd)
+    snakemake(cwd, "--report", "results/report.html")
     return cwd
 
 
@@ -116,6 +117,9 @@ def test_default_run_claims_and_reference_checks_are_well_formed(default_run):
     rank = checks.set_index("check_id").loc["kaz_rank_blr_2013"]
     assert rank["found_value"] == 24 and rank["within_tolerance"]
     assert (results / "figures" / "trade_networks.png").stat().st_size > 0
+    report = (results / "report.html").read_text()
+    for item in ("claims.csv", "reference_checks.csv", "series.png", "brokerage.png"):
+        assert item in report
 
 
 def _binary_networks(results, cases):

@@ -68,6 +68,12 @@ def write_parquet(df: pd.DataFrame, path: str | Path, prov: Mapping) -> None:
     os.replace(tmp, path)
 
 
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """A CSV copy of a table for reading by eye and for the HTML report (parquet stays the
+    interface)."""
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
 def read_provenance(path: str | Path) -> dict:
     return json.loads(pq.read_schema(path).metadata[METADATA_KEY])
 

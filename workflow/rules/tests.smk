@@ -37,8 +37,9 @@ rule evaluate_claims:
         hub="results/metrics/hub.parquet",
         code=lib("claims"),
     output:
-        report(
-            "results/tests/claims.parquet",
+        parquet="results/tests/claims.parquet",
+        csv=report(
+            "results/tests/claims.csv",
             caption="../report/claims.rst",
             category="Claims",
         ),
@@ -65,8 +66,9 @@ rule check_references:
         trade_world="results/inputs/trade_world.parquet",
         code=lib("reference"),
     output:
-        report(
-            "results/tests/reference_checks.parquet",
+        parquet="results/tests/reference_checks.parquet",
+        csv=report(
+            "results/tests/reference_checks.csv",
             caption="../report/reference_checks.rst",
             category="Reference checks",
         ),

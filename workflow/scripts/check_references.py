@@ -12,7 +12,8 @@ def main():
         dict(snakemake.params),
         **{t: tables.sha256_file(p) for t, p in snakemake.input.items() if t != "code"},
     )
-    tables.write_parquet(df, snakemake.output[0], prov)
+    tables.write_parquet(df, snakemake.output.parquet, prov)
+    tables.write_csv(df, snakemake.output.csv)
 
 
 tables.run_job(main, snakemake.log[0])
