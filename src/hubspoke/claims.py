@@ -65,11 +65,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from statsmodels.stats.multitest import multipletests
 
+from hubspoke.config import check_against_schema, entry_name, load_yaml_list
 from hubspoke.errors import InputError
-from hubspoke.reference import check_against_schema, entries, entry_name
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 OPS = {
@@ -206,12 +205,7 @@ def validate_claims(claims: Sequence, source: str = "claims") -> list[dict]:
 
 def load_claims(path: str | Path) -> list[dict]:
     """Read and validate a claims YAML file (a mapping with the key ``claims``)."""
-    source = str(path)
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise InputError(source, f"not valid YAML: {err}") from err
-    return validate_claims(entries(document, source=source, top_key="claims"), source)
+    return validate_claims(load_yaml_list(path, "claims"), str(path))
 
 
 # --- selecting series ----------------------------------------------------------------------

@@ -29,10 +29,6 @@ def _with_defaults(validator_class):
 _Validator = _with_defaults(jsonschema.Draft202012Validator)
 
 
-def _key(path) -> str:
-    return ".".join(str(p) for p in path) or "(top level)"
-
-
 def validate_config(config: Mapping, schema_path: str | Path, source: str = "config") -> dict:
     """Return a copy of ``config`` with defaults filled in, or raise ``InputError``.
 
@@ -43,21 +39,60 @@ def validate_config(config: Mapping, schema_path: str | Path, source: str = "con
     """
     schema = yaml.safe_load(Path(schema_path).read_text())
     cfg = copy.deepcopy(dict(config))
-    error = jsonschema.exceptions.best_match(_Validator(schema).iter_errors(cfg))
-    if error is not None:
-        if error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            raise InputError(
-                source, "unknown configuration key", key=_key([*error.absolute_path, *unknown[:1]])
-            )
-        raise InputError(
-            source,
-            error.message.splitlines()[0],
-            key=_key(error.absolute_path),
-            value=error.instance if not isinstance(error.instance, dict) else None,
-        )
+    check_against_schema(cfg, schema, source=source, validator=_Validator(schema))
     _check_cross_fields(cfg, source)
     return cfg
+
+
+def check_against_schema(
+    instance, schema: Mapping, *, source: str, where: str = "", key: str = "", validator=None
+) -> None:
+    """Raise ``InputError`` for the most relevant schema violation of ``instance``, if any.
+
+    ``where`` names the entry (e.g. ``check 'blr_rus_2013'``) and ``key`` is the dotted key of
+    ``instance`` inside that entry; the error's ``key`` is the full dotted path of the offending
+    key (an unknown key, a missing required key, or a key with a bad value).
+    """
+    validator = validator or jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+    if error is None:
+        return
+    path = [key] if key else []
+    path += [str(p) for p in error.absolute_path]
+    value = None if isinstance(error.instance, dict | list) else error.instance
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path.append(unknown[0])
+        message, value = "unknown key", None
+    elif error.validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        path.append(missing[0])
+        message = "missing key"
+    else:
+        message = error.message.splitlines()[0]
+    message = f"{where}: {message}" if where else message
+    raise InputError(source, message, key=".".join(path) or None, value=value)
+
+
+def load_yaml_list(path: str | Path, top_key: str) -> list:
+    """The non-empty list under the single key ``top_key`` of a YAML file, or ``InputError``."""
+    source = str(path)
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(source, f"cannot read YAML: {err}".splitlines()[0]) from err
+    if not isinstance(document, dict) or set(document) != {top_key}:
+        raise InputError(source, f"expected a mapping with the single key {top_key!r}", key=top_key)
+    items = document[top_key]
+    if not isinstance(items, list) or not items:
+        raise InputError(source, "expected a non-empty list", key=top_key)
+    return items
+
+
+def entry_name(kind: str, item, index: int) -> str:
+    """``"check 'id'"`` (or ``"check #3"`` when the entry has no usable id) for messages."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    return f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
 
 
 def _check_cross_fields(cfg: dict, source: str) -> None:

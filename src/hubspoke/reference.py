@@ -43,11 +43,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-import jsonschema
 import pandas as pd
-import yaml
 
 from hubspoke import networks
+from hubspoke.config import check_against_schema, entry_name, load_yaml_list
 from hubspoke.errors import InputError
 
 EXPORT, IMPORT = "export_fob", "import_cif"
@@ -138,52 +137,6 @@ CHECK_SCHEMA = {
 # --- configuration -------------------------------------------------------------------------
 
 
-def check_against_schema(
-    instance, schema: Mapping, *, source: str, where: str, key: str = ""
-) -> None:
-    """Raise ``InputError`` for the most relevant schema violation of ``instance``, if any.
-
-    ``where`` names the entry (e.g. ``check 'blr_rus_2013'``) and ``key`` is the dotted key of
-    ``instance`` inside that entry; the error's ``key`` is the full dotted path of the offending
-    key (an unknown key, a missing required key, or a key with a bad value).
-    """
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(instance)
-    )
-    if error is None:
-        return
-    path = [key] if key else []
-    path += [str(p) for p in error.absolute_path]
-    value = None if isinstance(error.instance, dict | list) else error.instance
-    if error.validator == "additionalProperties":
-        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        path.append(unknown[0])
-        message, value = "unknown key", None
-    elif error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
-        path.append(missing[0])
-        message = "missing key"
-    else:
-        message = error.message.splitlines()[0]
-    raise InputError(source, f"{where}: {message}", key=".".join(path) or None, value=value)
-
-
-def entries(document, *, source: str, top_key: str) -> list:
-    """The list under ``top_key`` of a loaded YAML document, or ``InputError``."""
-    if not isinstance(document, dict) or set(document) != {top_key}:
-        raise InputError(source, f"expected a mapping with the single key {top_key!r}", key=top_key)
-    items = document[top_key]
-    if not isinstance(items, list) or not items:
-        raise InputError(source, "expected a non-empty list", key=top_key)
-    return items
-
-
-def entry_name(kind: str, item, index: int) -> str:
-    """``"check 'id'"`` (or ``"check #3"`` when the entry has no usable id) for messages."""
-    ident = item.get("id") if isinstance(item, dict) else None
-    return f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
-
-
 def validate_checks(checks: Sequence, source: str = "reference checks") -> list[dict]:
     """Validate a list of reference checks; returns it unchanged or raises ``InputError``."""
     seen: set[str] = set()
@@ -221,12 +174,7 @@ def validate_checks(checks: Sequence, source: str = "reference checks") -> list[
 
 def load_checks(path: str | Path) -> list[dict]:
     """Read and validate a reference-checks YAML file (a mapping with the key ``checks``)."""
-    source = str(path)
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise InputError(source, f"not valid YAML: {err}") from err
-    return validate_checks(entries(document, source=source, top_key="checks"), source)
+    return validate_checks(load_yaml_list(path, "checks"), str(path))
 
 
 # --- computing the specs -------------------------------------------------------------------
