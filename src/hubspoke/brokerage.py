@@ -21,7 +21,7 @@ describes ``b_IO`` and ``b_OI`` the other way round, but its C code (``brokerage
 ``b_IO`` when ``cl[a] == cl[b]``: the mapping above follows the code.
 
 Vectorisation. With ``B`` the binary adjacency, ``N[a, c] = 1 - B[a, c]`` for ``a != c`` (0 on the
-diagonal), ``S = G G^T`` the same-group indicator from the one-hot group matrix ``G`` and
+diagonal), ``S[a, c] = 1`` when ``a`` and ``c`` are in the same group and
 ``D = 1 - S``, the count of broker ``b`` is
 ``sum_{a,c} X[a, b] Z[a, c] Y[b, c] = sum_a X[a, b] (Z Y^T)[a, b]`` with
 
@@ -52,23 +52,28 @@ def gould_fernandez(A, groups) -> np.ndarray:
     ``A``: adjacency ``(n, n)`` or stack ``(..., n, n)``; any non-zero off-diagonal entry is a
     directed tie. ``groups``: one group label per node.
     """
-    B = (as_adjacency(A) > 0).astype(float)
-    G = _one_hot(groups, B.shape[-1])
-    S = G @ G.T
-    D = 1.0 - S
-    N = 1.0 - B - np.eye(B.shape[-1])
-    within, between = B * S, B * D
+    ties = as_adjacency(A) > 0
+    n = ties.shape[-1]
+    codes = _group_codes(groups, n)
+    same = codes[:, None] == codes[None, :]
+    # float32 is exact here (every entry and sum is an integer below n**2 < 2**24) and halves
+    # the cost of the products
+    B = ties.astype(np.float32)
+    within = (ties & same).astype(np.float32)
+    between = B - within
+    N = 1.0 - B - np.eye(n, dtype=np.float32)
     n_within = N @ np.swapaxes(within, -1, -2)
-    n_between = N @ np.swapaxes(between, -1, -2)
-    same_between = (N * S) @ np.swapaxes(between, -1, -2)
+    n_between = N @ np.swapaxes(B, -1, -2) - n_within
+    same_between = (N * same) @ np.swapaxes(between, -1, -2)
     counts = [
-        within * n_within,
-        between * same_between,
-        between * n_within,
-        within * n_between,
-        between * (n_between - same_between),
+        (within, n_within),
+        (between, same_between),
+        (between, n_within),
+        (within, n_between),
+        (between, n_between - same_between),
     ]
-    return np.rint(np.stack([c.sum(axis=-2) for c in counts], axis=-1)).astype(np.int64)
+    sums = [np.einsum("...ab,...ab->...b", x, zy) for x, zy in counts]
+    return np.rint(np.stack(sums, axis=-1)).astype(np.int64)
 
 
 def brokerage_expectations(A, groups) -> tuple[np.ndarray, np.ndarray]:
@@ -116,17 +121,12 @@ def brokerage_table(A, groups, names) -> pd.DataFrame:
 
 
 def _group_codes(groups, n: int) -> np.ndarray:
-    codes, _ = pd.factorize(pd.Series(list(groups), dtype=object))
+    codes, _ = pd.factorize(np.asarray(list(groups), dtype=object))
     if len(codes) != n:
         raise ValueError(f"{len(codes)} group labels for {n} nodes")
     if (codes < 0).any():
         raise ValueError(f"missing group label for node {int(np.flatnonzero(codes < 0)[0])}")
     return codes
-
-
-def _one_hot(groups, n: int) -> np.ndarray:
-    codes = _group_codes(groups, n)
-    return np.eye(codes.max() + 1)[codes]
 
 
 def _pairs(x):

@@ -83,7 +83,13 @@ def as_adjacency(A, *, symmetric: bool = False) -> np.ndarray:
         raise ValueError("adjacency contains NaN or infinite entries; missing ties are not zeros")
     if (A < 0).any():
         raise ValueError("adjacency contains negative weights")
-    if symmetric and not np.allclose(A, np.swapaxes(A, -1, -2), rtol=1e-12, atol=0.0):
+    transposed = np.swapaxes(A, -1, -2)
+    # exact symmetry is the common case and much cheaper to check than the tolerance
+    if (
+        symmetric
+        and not np.array_equal(A, transposed)
+        and not np.allclose(A, transposed, rtol=1e-12, atol=0.0)
+    ):
         raise ValueError("undirected adjacency must be symmetric (use directed=True otherwise)")
     n = A.shape[-1]
     A[..., np.arange(n), np.arange(n)] = 0.0

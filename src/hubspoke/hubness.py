@@ -29,10 +29,11 @@ def hub_share(W, hub: int):
 def spoke_density(A, hub: int):
     """Density of the binary graph among the non-hub nodes (ties / ordered pairs); NaN if
     fewer than 2 spokes. For symmetric ``A`` this is the undirected density."""
-    A = as_adjacency(A)
-    spokes = np.delete(np.delete(A > 0, hub, axis=-1), hub, axis=-2)
-    m = spokes.shape[-1]
-    return _ratio(spokes.sum(axis=(-2, -1)), np.full(spokes.shape[:-2], m * (m - 1.0)))
+    ties = as_adjacency(A) > 0
+    m = ties.shape[-1] - 1
+    # all ties minus those on the hub's row and column (the diagonal is empty)
+    among = ties.sum(axis=(-2, -1)) - ties[..., hub, :].sum(axis=-1) - ties[..., :, hub].sum(-1)
+    return _ratio(among, np.full(ties.shape[:-2], m * (m - 1.0)))
 
 
 def constraint(W) -> np.ndarray:
@@ -65,21 +66,29 @@ def effective_size(W) -> np.ndarray:
 def star_likeness(A, hub: int):
     """Pearson correlation between the off-diagonal entries of ``A`` and the perfect star on
     ``hub`` (1 on the hub's row and column). NaN when ``A`` is constant off the diagonal or
-    ``n < 3`` (the star itself is then constant)."""
+    ``n < 3`` (the star itself is then constant).
+
+    Computed from sums over the matrix (the diagonal is zero): with ``K = n (n - 1)``
+    off-diagonal entries, ``2 (n - 1)`` of them on the star, ``r = cov / sqrt(var_A var_star)``.
+    """
     A = as_adjacency(A)
     n = A.shape[-1]
     if n < 3:
         return _scalar(np.full(A.shape[:-2], np.nan))
-    off = ~np.eye(n, dtype=bool)
-    star = np.zeros((n, n))
-    star[hub, :] = star[:, hub] = 1.0
-    x, y = A[..., off], star[off]
-    x = x - x.mean(axis=-1, keepdims=True)
-    y = y - y.mean()
-    constant = np.ptp(A[..., off], axis=-1) == 0
+    cells = n * (n - 1.0)
+    on_star = 2 * (n - 1.0)
+    mean = A.sum(axis=(-2, -1)) / cells
+    star_sum = A[..., hub, :].sum(axis=-1) + A[..., :, hub].sum(axis=-1)
+    cov = star_sum - mean * on_star
+    centred = A - mean[..., None, None]
+    # the n diagonal cells contribute mean**2 each to the centred sum of squares; remove them
+    var = np.einsum("...ij,...ij->...", centred, centred) - n * mean**2
+    var_star = on_star * (1 - on_star / cells)
+    first = A[..., 0, 1]
+    equal = (A == first[..., None, None]).sum(axis=(-2, -1)) - np.where(first == 0, n, 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = (x @ y) / np.sqrt((x**2).sum(axis=-1) * (y**2).sum())
-    return _scalar(np.where(constant, np.nan, r))
+        r = cov / np.sqrt(np.maximum(var, 0.0) * var_star)
+    return _scalar(np.where(equal == cells, np.nan, r))
 
 
 def hub_rank(scores, hub: int, *, ascending: bool = False):
