@@ -364,7 +364,9 @@ def run_nulls(
         values = null_values(A, hub, metrics, n_replicates, year_seed(seed, year), preserve)
         for name, metric in metrics.items():
             observed = float(metric(A, hub))
-            test = null_test(observed, values[name], alternative=alternatives.get(name, "two-sided"))
+            test = null_test(
+                observed, values[name], alternative=alternatives.get(name, "two-sided")
+            )
             rows.append({"year": int(year), "metric": name, "observed": observed, **test})
     out = pd.DataFrame(rows, columns=NULL_COLUMNS)
     out["note"] = out["note"].astype("string")
