@@ -1,0 +1,366 @@
+"""Benchmarks of the hubspoke workflow and kernels; prints one table measured in one run.
+
+    python bench/bench.py [--cores 2] [--world data/world] [--skip-workflow] [--skip-kernels]
+
+Rows (each figure a ratio where a peer exists, peer time / hubspoke time):
+
+- workflow: a cold run of the default configuration, a no-op rerun and a rerun after one
+  year's trade figures change (wall seconds, jobs run), in a scratch copy of the working tree
+  so that the repository's results/ are untouched;
+- kernels: Gould-Fernandez brokerage and degree / betweenness centralization at n = 15, 50,
+  200 against R ``sna`` (through Rscript, bench/kernels.R) and networkx where it has the
+  measure, with the largest difference of the values; Burt's constraint against networkx;
+- nulls: the null models of one year at n = 200 with 1000 replicates (seconds, peak memory);
+- world: the workflow on the world trade input (``--world``, built by
+  ``python -m hubspoke.build_raw --states all``) with config/examples/world.yaml (wall
+  seconds, jobs, peak memory of the whole process tree).
+
+Times are per call, the mean over enough calls to take about half a second, after one warm-up
+call. The machine is whatever runs this; bench/README.md records one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import psutil
+
+from hubspoke import brokerage, centralization, hubness
+
+ROOT = Path(__file__).resolve().parents[1]
+# (nodes, density) of the random directed graphs: density 0.3 at every size, and a sparse
+# graph at n = 200 with 8 ties per node, about a world trade network at a 5% share threshold
+CASES = ((15, 0.3), (50, 0.3), (200, 0.3), (200, 0.04))
+N_GROUPS = 4
+CHANGED_YEAR = 2005
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def per_call(f, budget: float = 0.5) -> float:
+    """Mean seconds per call of ``f`` over about ``budget`` seconds (after a warm-up call)."""
+    start = time.perf_counter()
+    f()
+    first = time.perf_counter() - start
+    reps = max(3, int(budget / max(first, 1e-6)))
+    start = time.perf_counter()
+    for _ in range(reps):
+        f()
+    return (time.perf_counter() - start) / reps
+
+
+def run_tree(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """Run ``cmd``; returns wall seconds, peak resident memory of its whole process tree (GiB,
+    sampled every 0.1 s) and its combined output. Raises when the command fails."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        peak = 0
+        root = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(_rss(p) for p in tree))
+            except psutil.NoSuchProcess:
+                pass
+            time.sleep(0.1)
+        wall = time.perf_counter() - start
+        log.seek(0)
+        output = log.read()
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{output[-3000:]}")
+    return wall, peak / 2**30, output
+
+
+def _rss(process: psutil.Process) -> int:
+    try:
+        return process.memory_info().rss
+    except psutil.NoSuchProcess:
+        return 0
+
+
+# --- kernels -----------------------------------------------------------------------------------
+
+
+def random_case(n: int, density: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    A = (rng.random((n, n)) < density).astype(float)
+    np.fill_diagonal(A, 0.0)
+    return A, rng.integers(0, N_GROUPS, n)
+
+
+def sna_results(cases: dict[str, tuple[np.ndarray, np.ndarray]], workdir: Path):
+    """sna's values and per-call times for each case, or None when Rscript/sna is missing."""
+    if shutil.which("Rscript") is None:
+        return None
+    for key, (A, groups) in cases.items():
+        np.savetxt(workdir / f"{key}.csv", A.astype(int), fmt="%d", delimiter=",")
+        pd.DataFrame({"group": groups}).to_csv(workdir / f"{key}_groups.csv", index=False)
+    reps = [max(3, 20_000 // len(A)) if len(A) < 200 else 5 for A, _ in cases.values()]
+    pd.DataFrame({"id": list(cases), "reps": reps}).to_csv(workdir / "cases.csv", index=False)
+    done = subprocess.run(
+        ["Rscript", str(ROOT / "bench" / "kernels.R"), str(workdir)], capture_output=True
+    )
+    if done.returncode:
+        return None
+    timings = pd.read_csv(workdir / "timings.csv").set_index(["id", "kernel"])["seconds"]
+    return {
+        key: {
+            "brokerage": pd.read_csv(workdir / f"{key}_brokerage.csv"),
+            "centralization": pd.read_csv(workdir / f"{key}_centralization.csv").set_index(
+                "measure"
+            )["value"],
+            "seconds": timings.loc[key],
+        }
+        for key in cases
+    }
+
+
+def brokerage_difference(A, groups, sna: pd.DataFrame) -> str:
+    """Largest differences from sna: counts (must be 0) and expectations / sds (relative)."""
+    counts = brokerage.gould_fernandez(A, groups)
+    expected, sd = brokerage.brokerage_expectations(A, groups)
+    # sna's columns w_I, w_O, b_IO, b_OI, b_O, t; ROLES order: w_I, w_O, b_OI, b_IO, b_O
+    order = ["w_I", "w_O", "b_OI", "b_IO", "b_O"]
+    raw = sna[[f"raw_{c}" for c in order]].to_numpy()
+    count_diff = int(np.abs(counts - raw).max())
+    rel = max(
+        _relative(expected, sna[[f"exp_{c}" for c in [*order, "t"]]].to_numpy()),
+        _relative(sd, sna[[f"sd_{c}" for c in [*order, "t"]]].to_numpy()),
+    )
+    return f"counts {count_diff}, exp/sd {rel:.0e}"
+
+
+def _relative(ours, theirs) -> float:
+    scale = np.maximum(np.abs(theirs), 1e-300)
+    return float(np.max(np.abs(ours - theirs) / scale))
+
+
+def freeman_networkx(G: nx.Graph, measure: str) -> float:
+    """Freeman centralization from networkx node scores (undirected maxima of the module)."""
+    n = G.number_of_nodes()
+    if measure == "degree":
+        scores = np.array([d for _, d in G.degree()], dtype=float)
+        tmax = (n - 1) * (n - 2)
+    else:
+        scores = np.array(list(nx.betweenness_centrality(G, normalized=False).values()))
+        tmax = (n - 1) ** 2 * (n - 2) / 2
+    return float((scores.max() - scores).sum() / tmax)
+
+
+def kernel_rows(workdir: Path) -> list[dict]:
+    cases = {f"n{n}_d{round(d * 100)}": random_case(n, d, seed=n) for n, d in CASES}
+    sna = sna_results(cases, workdir)
+    rows = []
+    for key, (A, groups) in cases.items():
+        n = len(A)
+        size = f"n={n}, density {A.sum() / (n * (n - 1)):.2f}"
+        names = [f"v{i}" for i in range(n)]
+        U = np.maximum(A, A.T)
+        G = nx.from_numpy_array(U)
+        ours = per_call(lambda A=A, g=groups, nm=names: brokerage.brokerage_table(A, g, nm))
+        row = {"benchmark": "brokerage (Gould-Fernandez)", "size": size, "hubspoke": ours}
+        if sna is not None:
+            peer = sna[key]["seconds"]["brokerage"]
+            row |= {
+                "peer": "R sna::brokerage",
+                "peer_value": peer,
+                "ratio": peer / ours,
+                "difference": brokerage_difference(A, groups, sna[key]["brokerage"]),
+            }
+        rows.append(row)
+        for measure in ("degree", "betweenness"):
+            value = centralization.centralization(U, measure)
+            ours = per_call(lambda U=U, m=measure: centralization.centralization(U, m))
+            label = f"{measure} centralization"
+            if sna is not None:
+                peer = sna[key]["seconds"][measure]
+                diff = abs(value - sna[key]["centralization"][measure])
+                rows.append(
+                    {"benchmark": label, "size": size, "hubspoke": ours,
+                     "peer": "R sna::centralization", "peer_value": peer, "ratio": peer / ours,
+                     "difference": f"{diff:.0e}"}
+                )  # fmt: skip
+            peer = per_call(lambda G=G, m=measure: freeman_networkx(G, m))
+            diff = abs(value - freeman_networkx(G, measure))
+            rows.append(
+                {"benchmark": label, "size": size, "hubspoke": ours, "peer": "networkx",
+                 "peer_value": peer, "ratio": peer / ours, "difference": f"{diff:.0e}"}
+            )  # fmt: skip
+        W = U * np.random.default_rng(n + 1).integers(1, 100, (n, n))
+        W = np.triu(W, 1) + np.triu(W, 1).T
+        GW = nx.from_numpy_array(W)
+        ours = per_call(lambda W=W: hubness.constraint(W))
+        peer = per_call(lambda GW=GW: nx.constraint(GW, weight="weight"), budget=0.2)
+        theirs = np.array([v for _, v in sorted(nx.constraint(GW, weight="weight").items())])
+        diff = np.nanmax(np.abs(hubness.constraint(W) - theirs))
+        rows.append(
+            {"benchmark": "constraint (Burt, weighted)", "size": size, "hubspoke": ours,
+             "peer": "networkx", "peer_value": peer, "ratio": peer / ours,
+             "difference": f"{diff:.0e}"}
+        )  # fmt: skip
+    return rows
+
+
+NULLS_SCRIPT = """
+import resource, time, numpy as np
+from hubspoke import nulls, yearly
+rng = np.random.default_rng(1)
+n = 200
+A = np.triu(rng.random((n, n)) < 0.1, 1); A = (A | A.T).astype(float)
+W = A * rng.lognormal(3, 2, (n, n)); W = np.triu(W, 1); W = W + W.T
+start = time.perf_counter()
+for variant, M, model in (("binary", A, "density"), ("weighted", W, "weights")):
+    nulls.run_nulls({2000: M}, 0, metrics=yearly.NULL_METRICS[variant], n_replicates=1000,
+                    seed=1, preserve=model)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def null_rows() -> list[dict]:
+    out = subprocess.run(
+        [sys.executable, "-c", NULLS_SCRIPT], capture_output=True, text=True, check=True
+    )
+    seconds, kib = out.stdout.split()
+    return [
+        {"benchmark": "nulls of one year (binary G(n,m) + weighted permutation), 1000 replicates",
+         "size": "n=200", "hubspoke": float(seconds),
+         "note": f"peak memory {int(kib) / 2**20:.2f} GiB"}
+    ]  # fmt: skip
+
+
+# --- workflow ----------------------------------------------------------------------------------
+
+
+def scratch_copy(dest: Path) -> Path:
+    """The working tree's files (tracked and untracked, minus ignored ones) copied to dest."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, listed):
+        source = ROOT / name.decode()
+        if source.is_file():
+            target = dest / name.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return dest
+
+
+def snakemake(copy: Path, cores: int, *extra: str) -> tuple[float, float, int]:
+    env = {**os.environ, "PYTHONPATH": str(copy / "src")}
+    cmd = [sys.executable, "-m", "snakemake", "--cores", str(cores), *extra]
+    wall, peak, output = run_tree(cmd, copy, env)
+    return wall, peak, output.count("Finished jobid")
+
+
+def change_one_year(trade_csv: Path, year: int) -> None:
+    """Scale one reported flow among the states in ``year`` (the file stays valid)."""
+    df = pd.read_csv(trade_csv, dtype=str, keep_default_na=False)
+    hit = df.index[(df["year"] == str(year)) & (df["value_usd_m"] != "")][0]
+    df.loc[hit, "value_usd_m"] = repr(float(df.loc[hit, "value_usd_m"]) * 1.5 + 1.0)
+    df.to_csv(trade_csv, index=False, lineterminator="\n")
+
+
+def workflow_rows(workdir: Path, cores: int) -> list[dict]:
+    copy = scratch_copy(workdir / "repo")
+    rows = []
+    for label, prepare in (
+        ("cold default run", None),
+        ("no-op rerun", None),
+        (f"rerun after {CHANGED_YEAR} trade changes", change_one_year),
+    ):
+        if prepare is not None:
+            prepare(copy / "data" / "raw" / "trade.csv", CHANGED_YEAR)
+        wall, peak, jobs = snakemake(copy, cores)
+        rows.append(
+            {"benchmark": f"workflow: {label}", "size": f"{cores} cores", "hubspoke": wall,
+             "note": f"{jobs} jobs, peak memory {peak:.2f} GiB"}
+        )  # fmt: skip
+    return rows
+
+
+def world_rows(workdir: Path, world: Path, cores: int) -> list[dict]:
+    copy = scratch_copy(workdir / "world")
+    shutil.copytree(world, copy / "data" / "world", dirs_exist_ok=True)
+    wall, peak, jobs = snakemake(copy, cores, "--configfile", "config/examples/world.yaml")
+    return [
+        {"benchmark": "workflow: world trade network, 1000-replicate nulls", "size": "",
+         "hubspoke": wall, "note": f"{jobs} jobs, peak memory {peak:.2f} GiB"}
+    ]  # fmt: skip
+
+
+# --- table -------------------------------------------------------------------------------------
+
+
+def table(rows: list[dict]) -> str:
+    df = pd.DataFrame(rows).reindex(
+        columns=["benchmark", "size", "hubspoke", "peer", "peer_value", "ratio", "difference",
+                 "note"]
+    )  # fmt: skip
+    lines = [
+        "| benchmark | size | hubspoke (s) | peer | peer (s) | peer / hubspoke | difference "
+        "| note |",
+        "|---|---|---:|---|---:|---:|---|---|",
+    ]
+    for r in df.itertuples(index=False):
+        cells = [
+            r.benchmark,
+            r.size,
+            _num(r.hubspoke),
+            _text(r.peer),
+            _num(r.peer_value),
+            "" if pd.isna(r.ratio) else f"{r.ratio:.1f}x",
+            _text(r.difference),
+            _text(r.note),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _num(x) -> str:
+    if pd.isna(x):
+        return ""
+    return f"{x:.3g}" if x < 1 else f"{x:.1f}"
+
+
+def _text(x) -> str:
+    return "" if pd.isna(x) else str(x)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--world", type=Path, help="folder of the world input (data/world)")
+    parser.add_argument("--skip-workflow", action="store_true")
+    parser.add_argument("--skip-kernels", action="store_true")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hubspoke-bench-") as tmp:
+        workdir = Path(tmp)
+        if not args.skip_workflow:
+            rows += workflow_rows(workdir, args.cores)
+        if not args.skip_kernels:
+            rows += kernel_rows(workdir)
+            rows += null_rows()
+        if args.world is not None:
+            rows += world_rows(workdir, args.world.resolve(), args.cores)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
