@@ -227,3 +227,13 @@ def test_chunked_markov_nulls_keep_what_they_preserve(monkeypatch):
     )["hub_degree"]
     assert degrees.shape == (10,)
     np.testing.assert_array_equal(degrees, A[0].sum())
+
+
+@pytest.mark.parametrize("edges", [0, 1, 15])
+def test_density_null_keeps_the_edge_count_down_to_empty_and_complete_graphs(edges):
+    A = np.zeros((6, 6))
+    pairs = np.argwhere(np.triu(np.ones((6, 6)), 1))[:edges]
+    A[pairs[:, 0], pairs[:, 1]] = A[pairs[:, 1], pairs[:, 0]] = 1.0
+    reps = nulls.density_preserving_replicates(A, 20, 3)
+    np.testing.assert_array_equal(reps.sum(axis=(1, 2)), 2 * edges)
+    np.testing.assert_array_equal(reps, np.swapaxes(reps, 1, 2))

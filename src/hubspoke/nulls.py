@@ -189,7 +189,10 @@ def density_preserving_replicates(A: np.ndarray, n_replicates: int, seed: Seed) 
     keys = rng.random((n_replicates, rows.size))
     # the pairs with the n_edges smallest keys: a uniform random n_edges-subset per replicate
     # (argpartition finds the same set as a full argsort, in linear time)
-    chosen = np.argpartition(keys, n_edges - 1, axis=1)[:, :n_edges] if n_edges else keys[:, :0]
+    if n_edges:
+        chosen = np.argpartition(keys, n_edges - 1, axis=1)[:, :n_edges]
+    else:
+        chosen = np.empty((n_replicates, 0), dtype=np.intp)
     reps = np.arange(n_replicates)[:, None]
     stack = np.zeros((n_replicates, n, n), dtype=A.dtype)
     stack[reps, rows[chosen], cols[chosen]] = 1
