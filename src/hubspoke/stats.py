@@ -97,10 +97,18 @@ def _period_bounds(years: np.ndarray, breaks: Sequence[int]) -> tuple[np.ndarray
             key=BREAKS_KEY,
             value=cuts.tolist(),
         )
-    frame = pd.DataFrame({"k": index, "year": years})
-    bounds = frame.groupby("k")["year"].agg(start_year="min", end_year="max").reset_index(drop=True)
-    label = bounds["start_year"].astype(str) + "-" + bounds["end_year"].astype(str)
-    bounds.insert(0, "period", label)
+    # every period holds a year (checked above), so min/max over each period's years exist
+    start = np.full(cuts.size + 1, np.iinfo(np.int64).max)
+    end = np.full(cuts.size + 1, np.iinfo(np.int64).min)
+    np.minimum.at(start, index, years)
+    np.maximum.at(end, index, years)
+    bounds = pd.DataFrame(
+        {
+            "period": [f"{a}-{b}" for a, b in zip(start, end, strict=True)],
+            "start_year": start,
+            "end_year": end,
+        }
+    )
     return index, bounds
 
 
