@@ -8,9 +8,9 @@ because their inputs changed.
 A year's fingerprint covers exactly the rows that year's networks read: trade and World
 totals of that year with in-scope reporters (and in-scope partners), treaties and membership
 spells in force in that year (by the configured activity rule, on the ISO dates as text), and
-the whole organisations table. The fingerprint is a hash of the raw CSV rows, read without
-validation: when a file cannot be read this way, every year gets the hash of the whole file,
-so all years rerun and the validation job reports the problem.
+the whole organisations table. The fingerprint is a hash of the raw CSV rows (so the same
+rows give the same fingerprint whatever the line endings or a byte-order mark); the workflow
+computes it only after the tables passed validation.
 """
 
 from __future__ import annotations
@@ -71,25 +71,14 @@ def _digest(rows: Iterable[Row]) -> str:
     return h.hexdigest()
 
 
-def _file_digest(path: str | Path) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
-
-
 def year_fingerprints(
     paths: Mapping[str, str | Path], years: Sequence[int], states: Sequence[str], rule: str
 ) -> dict[int, str]:
     """``{year: sha256}`` over the rows of every input table that the year's job reads."""
     per_table: dict[str, dict[int, str]] = {}
     for name, path in sorted(paths.items()):
-        try:
-            groups = _per_year(name, _rows(path), years, set(states), rule)
-            per_table[name] = {y: _digest(groups[y]) for y in years}
-        except (OSError, KeyError, UnicodeDecodeError, csv.Error, TypeError):
-            whole = _file_digest(path)
-            per_table[name] = dict.fromkeys(years, whole)
+        groups = _per_year(name, _rows(path), years, set(states), rule)
+        per_table[name] = {y: _digest(groups[y]) for y in years}
     return {
         y: hashlib.sha256("".join(per_table[n][y] for n in sorted(per_table)).encode()).hexdigest()
         for y in years

@@ -9,16 +9,6 @@ import pandas as pd
 
 from hubspoke import networks, tables, validate, yearly
 
-
-def validate_inputs(paths: Mapping[str, str]) -> dict[str, tuple[pd.DataFrame, dict]]:
-    """Load and validate each input table; returns name -> (table, provenance)."""
-    out = {}
-    for name, path in paths.items():
-        df = validate.load_table(path, name)
-        out[name] = (df, tables.provenance(None, **{name: tables.sha256_file(path)}))
-    return out
-
-
 NETWORK_PARAMS = (
     "states",
     "hub",
@@ -48,9 +38,9 @@ def analyse_year(
 
     Reads and validates the raw input tables itself (rather than the validation job's output)
     so that the workflow can rerun it only when its year's fingerprint changes. The provenance
-    records the parameters (including the year's input fingerprint from
-    :mod:`hubspoke.fingerprint`) and nothing from other years, so a year's files do not change
-    when another year's data do.
+    records the parameters and, as the input hash, the year's fingerprint (``params``
+    ``"fingerprint"``, from :mod:`hubspoke.fingerprint`) rather than the hashes of the whole
+    files, so a year's files do not change when another year's data do.
     """
     inputs = {name: validate.load_table(p, name) for name, p in paths.items()}
     for name in YEARLY_TABLES:
@@ -63,7 +53,8 @@ def analyse_year(
         year=year,
         **{k: params[k] for k in MEASURE_PARAMS},
     )
-    prov = tables.provenance({**params, "year": year})
+    settings = {k: v for k, v in dict(params).items() if k != "fingerprint"}
+    prov = tables.provenance({**settings, "year": year}, year_rows=params["fingerprint"])
     return {name: (df, prov) for name, df in {**built, **measures}.items()}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pandas as pd
 
 from hubspoke.countries import iso3_codes
 from hubspoke.errors import InputError
+from hubspoke.tables import provenance, sha256_file
 
 FLOWS = ("export_fob", "import_cif")
 
@@ -28,12 +29,13 @@ FLOWS = ("export_fob", "import_cif")
 class Column:
     """One column: ``kind`` is ``string``, ``iso3``, ``category``, ``int``, ``year``, ``float``
     (finite, not negative), ``bool`` (``true``/``false``) or ``date`` (``YYYY-MM-DD``).
-    Only string-like, float and date columns may be ``nullable``."""
+    Only string-like, float and date columns may be ``nullable``. ``bounds`` (inclusive) catch
+    absurd numbers."""
 
     kind: str
     nullable: bool = False
     allowed: tuple[str, ...] = ()
-    bounds: tuple[int, int] | None = None
+    bounds: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,14 @@ SOURCE = Column("string")
 ISO3 = Column("iso3")
 DATE = Column("date")
 OPTIONAL_DATE = Column("date", nullable=True)
+YEAR = Column("year", bounds=(1900, 2100))
+# USD millions: 10 million is USD 10 trillion, well above any country's yearly trade with the
+# World (the largest, China's merchandise exports, were USD 3.6 trillion in 2022; WTO, World Trade
+# Statistical Review 2023), so a larger value is a unit or typing error.
+MAX_TRADE_USD_M = 1e7
 
 _TRADE_VALUES = {
-    "value_usd_m": Column("float", nullable=True),
+    "value_usd_m": Column("float", nullable=True, bounds=(0, MAX_TRADE_USD_M)),
     "is_estimate": Column("bool"),
     "source": SOURCE,
 }
@@ -63,7 +70,7 @@ SCHEMAS: dict[str, Schema] = {
         columns={
             "reporter": ISO3,
             "partner": ISO3,
-            "year": Column("year"),
+            "year": YEAR,
             "flow": Column("category", allowed=FLOWS),
             **_TRADE_VALUES,
         },
@@ -74,7 +81,7 @@ SCHEMAS: dict[str, Schema] = {
     "trade_world": Schema(
         columns={
             "reporter": ISO3,
-            "year": Column("year"),
+            "year": YEAR,
             "flow": Column("category", allowed=FLOWS),
             **_TRADE_VALUES,
         },
@@ -153,13 +160,83 @@ def load_table(
     raw = _read_csv(Path(path), source)
     _check_header(raw, schema, source)
     table = pd.DataFrame(
-        {column: _convert(raw[column], spec, column, source)
-         for column, spec in schema.columns.items()}
+        {
+            column: _convert(raw[column], spec, column, source)
+            for column, spec in schema.columns.items()
+        }
     )
     _check_scope(raw, table, schema, states, years, source)
     _check_unique(raw, schema.key, source)
     _check_order(raw, table, schema, source)
     return table
+
+
+def load_inputs(
+    paths: Mapping[str, str | Path],
+    *,
+    states: Sequence[str],
+    years: Sequence[int],
+    did_bloc: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Load every input table (``paths``: table name -> file) and check the tables against
+    each other and against the configuration.
+
+    Beyond :func:`load_table`: every membership names an organisation of the organisations
+    table; every configured state is a known ISO3 code reporting in the trade table; every
+    configured year has trade rows of the states (rows of other years are allowed and not
+    used); ``did_bloc`` is an organisation. Configuration problems name the config key.
+    """
+    tables = {name: load_table(path, name) for name, path in paths.items()}
+    if "memberships" in tables and "organisations" in tables:
+        memberships = tables["memberships"]
+        known = set(tables["organisations"]["org_id"])
+        _fail(
+            ~memberships["org_id"].isin(known),
+            memberships["org_id"],
+            f"not an org_id of {paths['organisations']}",
+            "org_id",
+            str(paths["memberships"]),
+        )
+    if "trade" in tables:
+        _check_coverage(tables["trade"], str(paths["trade"]), states, years)
+    if did_bloc is not None and "organisations" in tables:
+        if did_bloc not in set(tables["organisations"]["org_id"]):
+            raise InputError(
+                "config",
+                f"not an org_id of {paths['organisations']}",
+                key="tests.did_bloc",
+                value=did_bloc,
+            )
+    return tables
+
+
+def _check_coverage(trade: pd.DataFrame, source: str, states: Sequence[str], years) -> None:
+    reporters = set(trade["reporter"])
+    for state in states:
+        if state not in iso3_codes():
+            raise InputError("config", "unknown ISO3 country code", key="states", value=state)
+        if state not in reporters:
+            raise InputError(
+                "config", f"the state reports no trade in {source}", key="states", value=state
+            )
+    covered = set(trade.loc[trade["reporter"].isin(list(states)), "year"])
+    for year in years:
+        if year not in covered:
+            raise InputError(
+                "config",
+                f"no trade rows of the states for this year in {source}",
+                key="years",
+                value=year,
+            )
+
+
+def validate_inputs(paths: Mapping[str, str | Path]) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """Load and validate each input table; returns name -> (table, provenance), the provenance
+    holding the file's hash (the workflow's ``validate_inputs`` step)."""
+    return {
+        name: (load_table(path, name), provenance(None, **{name: sha256_file(path)}))
+        for name, path in paths.items()
+    }
 
 
 def _line(index: int) -> int:
@@ -193,7 +270,8 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
     except pd.errors.ParserError as err:
         found = re.search(r"line (\d+)", str(err))
         raise InputError(
-            source, f"not a well-formed CSV table ({str(err).strip()})",
+            source,
+            f"not a well-formed CSV table ({str(err).strip()})",
             row=int(found.group(1)) if found else None,
         ) from err
 
@@ -217,7 +295,10 @@ def _check_header(raw: pd.DataFrame, schema: Schema, source: str) -> None:
             close = difflib.get_close_matches(column, extra, n=1)
             hint = f" (closest found: {close[0]!r}, misspelt?)" if close else ""
             raise InputError(
-                source, f"required column missing{hint}", row=1, column=column,
+                source,
+                f"required column missing{hint}",
+                row=1,
+                column=column,
                 value=close[0] if close else None,
             )
     if extra:
@@ -230,9 +311,7 @@ def _fail(mask: pd.Series, values: pd.Series, message: str, column: str, source:
     """Raise for the first row where ``mask`` is true."""
     if mask.any():
         index = mask.to_numpy().nonzero()[0][0]
-        raise InputError(
-            source, message, row=_line(index), column=column, value=values.iloc[index]
-        )
+        raise InputError(source, message, row=_line(index), column=column, value=values.iloc[index])
 
 
 def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Series:
@@ -243,39 +322,67 @@ def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Seri
     kind = spec.kind
     if kind in ("string", "iso3", "category"):
         if kind == "iso3":
-            _fail(given & ~text.isin(iso3_codes()), text, "unknown ISO3 country code", column,
-                  source)
+            _fail(
+                given & ~text.isin(iso3_codes()), text, "unknown ISO3 country code", column, source
+            )
         if kind == "category":
-            _fail(given & ~text.isin(spec.allowed), text,
-                  f"must be one of {', '.join(spec.allowed)}", column, source)
+            _fail(
+                given & ~text.isin(spec.allowed),
+                text,
+                f"must be one of {', '.join(spec.allowed)}",
+                column,
+                source,
+            )
         return text.where(given, None).astype("string")
     if kind in ("int", "year"):
         _fail(given & ~text.str.match(_INTEGER), text, "not an integer", column, source)
         numbers = text.where(given, "0").astype(np.int64)
-        if spec.bounds is not None:
-            low, high = spec.bounds
-            _fail(given & ~numbers.between(low, high), text,
-                  f"must be between {low} and {high}", column, source)
+        _check_bounds(given, numbers, text, spec, column, source)
         return numbers
     if kind == "float":
         numbers = pd.to_numeric(text.where(given, None), errors="coerce")
         # to_numeric also accepts "nan" and "inf": those are errors here, as are non-numbers.
-        _fail(given & ~np.isfinite(numbers.fillna(np.inf)), text, "not a finite number",
-              column, source)
+        _fail(
+            given & ~np.isfinite(numbers.fillna(np.inf)),
+            text,
+            "not a finite number",
+            column,
+            source,
+        )
         # to_numeric's fast parser can be off in the last bit; Python's float() is exact, so the
         # values written by build_raw read back to the same doubles.
         numbers = text.where(given, "nan").astype(np.float64)
         _fail(numbers < 0, text, "negative value", column, source)
+        _check_bounds(given, numbers, text, spec, column, source)
         return numbers
     if kind == "bool":
         _fail(given & ~text.isin(list(_BOOLS)), text, "must be true or false", column, source)
         return text.map(_BOOLS).astype(bool)
     if kind == "date":
         dates = pd.to_datetime(text.where(given, None), format="%Y-%m-%d", errors="coerce")
-        _fail(given & (~text.str.match(_DATE) | dates.isna()), text,
-              "not a date (YYYY-MM-DD)", column, source)
+        _fail(
+            given & (~text.str.match(_DATE) | dates.isna()),
+            text,
+            "not a date (YYYY-MM-DD)",
+            column,
+            source,
+        )
         return dates.astype("datetime64[ns]")
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _check_bounds(
+    given: pd.Series, numbers: pd.Series, text: pd.Series, spec: Column, column: str, source: str
+) -> None:
+    if spec.bounds is not None:
+        low, high = spec.bounds
+        _fail(
+            given & ~numbers.between(low, high),
+            text,
+            f"must be between {low:g} and {high:g}",
+            column,
+            source,
+        )
 
 
 def _check_scope(
@@ -292,8 +399,13 @@ def _check_scope(
             _fail(~table[column].isin(scope), raw[column], "state not in scope", column, source)
     if years is not None and schema.year is not None:
         first, last = years
-        _fail(~table[schema.year].between(first, last), raw[schema.year],
-              f"year outside {first}-{last}", schema.year, source)
+        _fail(
+            ~table[schema.year].between(first, last),
+            raw[schema.year],
+            f"year outside {first}-{last}",
+            schema.year,
+            source,
+        )
 
 
 def _check_unique(raw: pd.DataFrame, key: tuple[str, ...], source: str) -> None:
@@ -325,5 +437,10 @@ def _check_order(raw: pd.DataFrame, table: pd.DataFrame, schema: Schema, source:
                 value=raw.loc[index, later],
             )
     for first, second in schema.strictly_before:
-        _fail((table[first] >= table[second]).fillna(False), raw[second],
-              f"{first} must sort before {second}", second, source)
+        _fail(
+            (table[first] >= table[second]).fillna(False),
+            raw[second],
+            f"{first} must sort before {second}",
+            second,
+            source,
+        )

@@ -1,29 +1,61 @@
+import json
+import os
 import sys
 from pathlib import Path
 
-# The jobs import the installed library (`pip install -e .`); the Snakefile itself also
-# works from a plain checkout.
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+# The Snakefile and the jobs import the library next to the Snakefile (not another installed
+# copy), so that the code the jobs run is the code the rules track as inputs (see lib below).
+SRC = Path(workflow.basedir) / "src"
+sys.path.insert(0, str(SRC))
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)
+)
 
+from hubspoke.claims import load_claims
 from hubspoke.codedeps import ROOT as LIB_ROOT, module_files
 from hubspoke.config import validate_config
 from hubspoke.errors import InputError
 from hubspoke.fingerprint import year_fingerprints
+from hubspoke.reference import load_checks
+from hubspoke.validate import load_inputs
 
-# Validate the configuration (schema with defaults, then cross-field rules); a bad
-# configuration stops here with one line naming the key and value, before any job runs.
-try:
-    config.update(
-        validate_config(
-            config,
-            Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
-            source="config",
-        )
+
+def config_years(cfg):
+    return list(range(cfg["years"]["start"], cfg["years"]["end"] + 1))
+
+
+def checked_config():
+    """The configuration with defaults filled in, after checking everything a run reads:
+    the configuration (schema, then cross-field rules), the input tables (against each other
+    and the configuration), the claims and the reference checks."""
+    cfg = validate_config(
+        config,
+        Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
+        source="config",
     )
+    load_inputs(
+        cfg["inputs"],
+        states=cfg["states"],
+        years=config_years(cfg),
+        did_bloc=cfg["tests"]["did_bloc"],
+    )
+    for key, load in (("claims", load_claims), ("reference_checks", load_checks)):
+        if not Path(cfg[key]).is_file():
+            raise InputError("config", "file not found", key=key, value=cfg[key])
+        load(cfg[key])
+    # keys sorted at every level: the rules' parameters then do not depend on the order in
+    # which the configuration files list them (Snakemake reruns a job whose params differ)
+    return json.loads(json.dumps(cfg, sort_keys=True))
+
+
+# Bad input stops the run here, before any job starts, with one line naming the file or
+# config key, the row, the column and the value; results/ is left exactly as it was.
+try:
+    config.update(checked_config())
 except InputError as err:
     sys.exit(f"hubspoke: error: {err}")
 
-YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
+YEARS = config_years(config)
 STATES = sorted(config["states"])
 INPUT_TABLES = ["trade", "trade_world", "treaties", "organisations", "memberships"]
 # one fingerprint per year of the raw rows that year reads (see hubspoke.fingerprint)
@@ -45,8 +77,11 @@ wildcard_constraints:
 
 
 def lib(*modules):
-    """Library source files a rule's script uses (transitively), so editing one reruns it."""
-    src = Path(workflow.basedir) / "src" / "hubspoke"
+    """Library source files a rule's script uses (transitively), so editing one reruns it.
+
+    The paths are relative to the working directory, so that moving the project does not
+    change the rules' inputs (which would rerun every job)."""
+    src = Path(os.path.relpath(SRC / "hubspoke"))
     return [
         str(src / p.relative_to(LIB_ROOT)) for p in module_files("tables", *modules)
     ]

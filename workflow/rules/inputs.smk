@@ -1,7 +1,7 @@
 rule validate_inputs:
     input:
         **config["inputs"],
-        code=lib("pipeline"),
+        code=lib("validate"),
     output:
         **{t: f"results/inputs/{t}.parquet" for t in INPUT_TABLES},
     log:
