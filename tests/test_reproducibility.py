@@ -1,0 +1,107 @@
+"""Byte-identical outputs, their provenance, and runs killed mid-way then rerun."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import small_workdir
+from test_workflow import snakemake, tool
+
+import hubspoke
+from hubspoke.fingerprint import year_fingerprints
+from hubspoke.tables import read_provenance, sha256_file
+
+pytestmark = pytest.mark.slow
+
+# Together these need every parquet output (only the figures are left out, to save time). They
+# go before --configfile, which takes several values.
+PARQUET_TARGETS = ["results/tests/claims.parquet", "results/tests/reference_checks.parquet"]
+YEARS = list(range(2012, 2017))  # tests/fixtures/workflow/small.yaml
+STATES = ["ARM", "BLR", "KAZ", "RUS"]
+
+
+def parquet_hashes(cwd: Path) -> dict[str, str]:
+    results = cwd / "results"
+    return {
+        str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(results.rglob("*.parquet"))
+    }
+
+
+@pytest.fixture(scope="module")
+def second_run(tmp_path_factory) -> Path:
+    cwd = small_workdir(tmp_path_factory.mktemp("second_run"))
+    snakemake(cwd, *PARQUET_TARGETS, "--configfile", "small.yaml")
+    return cwd
+
+
+def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run):
+    first = parquet_hashes(small_run)
+    # 5 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests
+    assert len(first) == 5 + 8 * len(YEARS) + 8 + 4
+    assert parquet_hashes(second_run) == first
+
+
+def test_every_output_carries_provenance(small_run):
+    results = small_run / "results"
+    raw = small_run / "data" / "raw"
+    paths = {t: raw / f"{t}.csv" for t in ("trade", "trade_world", "treaties",
+                                             "organisations", "memberships")}  # fmt: skip
+    fingerprints = year_fingerprints(paths, YEARS, STATES, "any_day")
+    for path in results.rglob("*.parquet"):
+        prov = read_provenance(path)
+        assert prov["package"] == "hubspoke" and prov["version"] == hubspoke.__version__
+        assert len(prov["params_sha256"]) == 64
+        part, name = path.parent.name, path.stem
+        if part == "inputs":  # the raw file's hash
+            assert prov["inputs"] == {name: sha256_file(paths[name])}
+        elif path.parent.parent.name == "years":  # the hash of the rows the year reads
+            assert prov["inputs"] == {"year_rows": fingerprints[int(part)]}
+        elif part in ("networks", "metrics") or name == "nulls":  # the per-year files
+            assert prov["inputs"] == {
+                str(y): sha256_file(results / "years" / str(y) / path.name) for y in YEARS
+            }
+        else:  # tests: the files read
+            assert prov["inputs"], path
+            assert all(len(h) == 64 for h in prov["inputs"].values())
+
+
+def test_provenance_is_stable(small_run, second_run):
+    for path in (small_run / "results").rglob("*.parquet"):
+        twin = second_run / path.relative_to(small_run)
+        assert read_provenance(path) == read_provenance(twin)
+
+
+def year_files(cwd: Path) -> int:
+    return len(list((cwd / "results" / "years").glob("*/*.parquet")))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_killed_run_then_rerun_equals_clean_run(small_run, tmp_path, sig):
+    """Kill the whole run (Snakemake and its jobs, as Ctrl-C or a crash of the machine would)
+    once one year is done and others are under way, then rerun."""
+    cwd = small_workdir(tmp_path)
+    cmd = [tool("snakemake"), "--cores", "2", *PARQUET_TARGETS, "--configfile", "small.yaml"]
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while year_files(cwd) <= 8 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, sig)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert not (cwd / "results" / "tests" / "claims.parquet").exists(), "killed too late"
+    assert year_files(cwd) < 8 * len(YEARS), "killed too late"
+    if sig == signal.SIGKILL:
+        # Snakemake had no chance to remove its lock; it tells the user to unlock.
+        locked = snakemake(cwd, *PARQUET_TARGETS, "--configfile", "small.yaml", check=False)
+        assert locked.returncode != 0 and "--unlock" in locked.stdout + locked.stderr
+        snakemake(cwd, "--configfile", "small.yaml", "--unlock")
+    snakemake(cwd, *PARQUET_TARGETS, "--configfile", "small.yaml")
+    assert parquet_hashes(cwd) == parquet_hashes(small_run)
+    assert not list((cwd / "results").rglob("*.tmp")), "temporary files left behind"

@@ -1,0 +1,165 @@
+"""What a rerun recomputes after a change, shown by dry runs on a copy of a finished run.
+
+Expected job lists follow the rules in workflow/rules: every analyse_year job reads the raw
+tables (as ``ancient`` inputs) plus its year's fingerprint parameter; validate_inputs reads the
+raw tables; everything downstream of combine_years is a cross-year job.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_run, trade_lines
+from test_workflow import snakemake
+
+pytestmark = pytest.mark.slow
+
+YEARS = range(2012, 2017)  # tests/fixtures/workflow/small.yaml
+# Jobs that combine the years or read the combined tables: a change in any year reruns them.
+CROSS_YEAR = [
+    "all",
+    "check_references",
+    "combine_years",
+    "evaluate_claims",
+    "plot_brokerage",
+    "plot_series",
+    "plot_trade_networks",
+    "test_periods",
+]
+JOB = re.compile(r"^(?:local)?rule (\w+):$")
+YEAR = re.compile(r"^\s+wildcards: year=(\d{4})$")
+
+
+def planned(cwd: Path, config: str = "small.yaml") -> list[str]:
+    """The jobs a dry run plans, as ``rule`` or ``rule[year]``, sorted."""
+    out = snakemake(cwd, "--configfile", config, "--dry-run").stdout.splitlines()
+    jobs = []
+    for line in out:
+        if found := JOB.match(line):
+            jobs.append(found.group(1))
+        elif found := YEAR.match(line):
+            jobs[-1] += f"[{found.group(1)}]"
+    return sorted(jobs)
+
+
+def years_of(rule: str, years) -> list[str]:
+    return [f"{rule}[{y}]" for y in years]
+
+
+@pytest.fixture
+def run(small_run, tmp_path) -> Path:
+    return copy_run(small_run, tmp_path / "run")
+
+
+def edit_trade(run: Path, prefix: str) -> None:
+    """Multiply by 10 the value of the first trade.csv row starting with ``prefix``."""
+    path = run / "data" / "raw" / "trade.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if line.startswith(prefix))
+    fields = lines[i].split(",")
+    fields[4] = repr(float(fields[4]) * 10)
+    lines[i] = ",".join(fields)
+    path.write_text("".join(lines))
+
+
+def write_config(run: Path, **changes) -> str:
+    """Write ``changed.yaml``: the small configuration with top-level keys replaced."""
+    config = yaml.safe_load((run / "small.yaml").read_text())
+    config.update(changes)
+    (run / "changed.yaml").write_text(yaml.safe_dump(config))
+    return "changed.yaml"
+
+
+def test_finished_run_plans_nothing(run):
+    # (the run was copied to another folder: moving the project reruns nothing either)
+    assert planned(run) == []
+
+
+def test_touching_every_input_and_library_file_reruns_nothing(run):
+    # (Snakemake reruns a rule whose script file is newer than its outputs, so the workflow
+    # scripts are left out; docs/updating.md says so.)
+    files = [*(run / "data" / "raw").glob("*.csv"), *(run / "config").glob("*.yaml")]
+    files += [*(run / "src" / "hubspoke").rglob("*.py"), run / "small.yaml"]
+    for path in files:
+        path.touch()
+    assert planned(run) == []
+
+
+def test_one_years_trade_figures_rerun_that_year_and_the_cross_year_jobs(run):
+    edit_trade(run, "BLR,RUS,2014,export_fob,")
+    assert planned(run) == sorted(["analyse_year[2014]", "validate_inputs", *CROSS_YEAR])
+
+
+def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
+    # The yearly networks read only flows among the states (and World totals), so a flow to
+    # Germany changes the validated inputs and what reads them, not the years.
+    edit_trade(run, "BLR,DEU,2014,export_fob,")
+    assert planned(run) == [
+        "all",
+        "check_references",
+        "evaluate_claims",
+        "test_periods",  # reads results/inputs/memberships.parquet, rewritten by validate_inputs
+        "validate_inputs",
+    ]
+
+
+def test_an_appended_year_in_data_and_config_runs_only_that_year(run):
+    for name in ("trade.csv", "trade_world.csv"):
+        path = run / "data" / "raw" / name
+        header, *rows = path.read_text().splitlines(keepends=True)
+        # data/raw tables are sorted by their key, so the new year's rows go between the others
+        rows = sorted(rows + trade_lines(name, [2017]), key=lambda r: r.split(",", 4)[:4])
+        path.write_text(header + "".join(rows))
+    config = write_config(run, years={"start": 2012, "end": 2017})
+    assert planned(run, config) == sorted(["analyse_year[2017]", "validate_inputs", *CROSS_YEAR])
+
+
+def test_reordering_the_configuration_reruns_nothing(run):
+    # write_config writes the keys sorted, unlike small.yaml
+    assert planned(run, write_config(run)) == []
+
+
+def test_a_table_rewritten_with_bom_and_windows_line_ends_reruns_no_year(run):
+    path = run / "data" / "raw" / "trade_world.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert not [job for job in planned(run) if job.startswith("analyse_year")]
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        # claims.py is imported by the evaluate_claims script only (hubspoke.codedeps)
+        ("claims.py", ["all", "evaluate_claims"]),
+        # the yearly measures (and figures.py imports it): every year and what reads the years;
+        # not validate_inputs nor check_references, which do not import it
+        (
+            "centralization.py",
+            [*years_of("analyse_year", YEARS), *set(CROSS_YEAR) - {"check_references"}],
+        ),
+        # build_raw.py makes data/raw; no rule runs it
+        ("build_raw.py", []),
+    ],
+)
+def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expected):
+    path = run / "src" / "hubspoke" / module
+    path.write_text(path.read_text() + "\n# edited\n")
+    assert planned(run) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # alpha: evaluate_claims' parameter only
+        ({"tests": {"permutations": 50, "seed": 11, "alpha": 0.1, "did_bloc": "EAEU"}},
+         ["all", "evaluate_claims"]),
+        # permutations: test_periods' parameter; evaluate_claims reads its output
+        ({"tests": {"permutations": 60, "seed": 11, "alpha": 0.05, "did_bloc": "EAEU"}},
+         ["all", "evaluate_claims", "test_periods"]),
+        # reconciliation: every year's networks, and the reference checks
+        ({"reconciliation": "max"}, [*years_of("analyse_year", YEARS), *CROSS_YEAR]),
+    ],
+    ids=["alpha", "permutations", "reconciliation"],
+)  # fmt: skip
+def test_changing_a_parameter_reruns_the_rules_that_use_it(run, changes, expected):
+    assert planned(run, write_config(run, **changes)) == sorted(expected)
