@@ -74,7 +74,7 @@ def test_trade_world_table():
 
 
 def test_writer_round_trips_floats_and_is_stable(tmp_path):
-    values = [0.1, 1 / 3, 4.2e-05, 13682.530731, 6.584860343110321, 123456789.0, np.nan, 0.0]
+    values = [0.1, 1 / 3, 4.2e-05, 13682.530731, 6.584860343110321, 9876543.21, np.nan, 0.0]
     frame = pd.DataFrame({
         "reporter": "RUS", "year": range(2000, 2000 + len(values)), "flow": "export_fob",
         "value_usd_m": values, "is_estimate": [True] + [False] * (len(values) - 1),

@@ -65,7 +65,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from hubspoke.config import check_against_schema, entry_name, load_yaml_list
 from hubspoke.errors import InputError
@@ -530,6 +529,9 @@ def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
     adjusted = p.copy()
     finite = np.isfinite(p)
     if claim.get("p_adjust", "none") == "holm" and finite.any():
+        # imported here: statsmodels is slow to import and claims are validated at DAG time
+        from statsmodels.stats.multitest import multipletests
+
         adjusted[finite] = multipletests(p[finite], method="holm")[1]
     out = []
     for row, direction, p_adj in zip(rows, directions, adjusted, strict=True):
@@ -546,7 +548,8 @@ def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
     ]  # fmt: skip
 
 
-def _check_test_breaks(claims: Sequence[Mapping], breaks: Sequence[int]) -> None:
+def check_breaks(claims: Sequence[Mapping], breaks: Sequence[int]) -> None:
+    """``InputError`` when a claim's test names a break that is not among the configured ones."""
     for i, claim in enumerate(claims):
         for j, test in enumerate(claim["tests"]):
             chosen = test.get("breaks", "all")
@@ -576,7 +579,7 @@ def evaluate_claims(
     if not 0 < alpha < 1:
         raise InputError("config", "alpha must lie in (0, 1)", key="tests.alpha", value=alpha)
     claims = validate_claims(claims_cfg)
-    _check_test_breaks(claims, breaks)
+    check_breaks(claims, breaks)
     tables = {
         "hub_metrics": _with_series_columns(hub_metrics),
         "nulls": _with_series_columns(nulls),
