@@ -12,8 +12,10 @@ from conftest import small_workdir
 from test_workflow import snakemake, tool
 
 import hubspoke
+from hubspoke.chunks import year_chunks
 from hubspoke.fingerprint import year_fingerprints
-from hubspoke.tables import read_provenance, sha256_file
+from hubspoke.tables import read_provenance, sha256_file, sha256_json
+from hubspoke.validate import load_inputs
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +24,7 @@ pytestmark = pytest.mark.slow
 PARQUET_TARGETS = ["results/tests/claims.parquet", "results/tests/reference_checks.parquet"]
 YEARS = list(range(2012, 2017))  # tests/fixtures/workflow/small.yaml
 STATES = ["ARM", "BLR", "KAZ", "RUS"]
+CHUNKS = year_chunks(YEARS, 2)  # years_per_job in small.yaml
 
 
 def parquet_hashes(cwd: Path) -> dict[str, str]:
@@ -42,7 +45,7 @@ def second_run(tmp_path_factory) -> Path:
 def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run):
     first = parquet_hashes(small_run)
     # 5 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests
-    assert len(first) == 5 + 8 * len(YEARS) + 8 + 4
+    assert len(first) == 5 + 8 * len(CHUNKS) + 8 + 4
     assert parquet_hashes(second_run) == first
 
 
@@ -51,7 +54,8 @@ def test_every_output_carries_provenance(small_run):
     raw = small_run / "data" / "raw"
     paths = {t: raw / f"{t}.csv" for t in ("trade", "trade_world", "treaties",
                                              "organisations", "memberships")}  # fmt: skip
-    fingerprints = year_fingerprints(paths, YEARS, STATES, "any_day")
+    inputs = load_inputs(paths, states=STATES, years=YEARS)
+    fingerprints = year_fingerprints(inputs, YEARS, STATES, "any_day")
     for path in results.rglob("*.parquet"):
         prov = read_provenance(path)
         assert prov["package"] == "hubspoke" and prov["version"] == hubspoke.__version__
@@ -59,11 +63,12 @@ def test_every_output_carries_provenance(small_run):
         part, name = path.parent.name, path.stem
         if part == "inputs":  # the raw file's hash
             assert prov["inputs"] == {name: sha256_file(paths[name])}
-        elif path.parent.parent.name == "years":  # the hash of the rows the year reads
-            assert prov["inputs"] == {"year_rows": fingerprints[int(part)]}
-        elif part in ("networks", "metrics") or name == "nulls":  # the per-year files
+        elif path.parent.parent.name == "years":  # the hashes of the rows its years read
+            own = {str(y): fingerprints[y] for y in CHUNKS[part]}
+            assert prov["inputs"] == {"year_rows": sha256_json(own)}
+        elif part in ("networks", "metrics") or name == "nulls":  # the per-job files
             assert prov["inputs"] == {
-                str(y): sha256_file(results / "years" / str(y) / path.name) for y in YEARS
+                c: sha256_file(results / "years" / c / path.name) for c in CHUNKS
             }
         else:  # tests: the files read
             assert prov["inputs"], path
@@ -83,7 +88,7 @@ def year_files(cwd: Path) -> int:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_killed_run_then_rerun_equals_clean_run(small_run, tmp_path, sig):
     """Kill the whole run (Snakemake and its jobs, as Ctrl-C or a crash of the machine would)
-    once one year is done and others are under way, then rerun."""
+    once one job's years are done and others are under way, then rerun."""
     cwd = small_workdir(tmp_path)
     cmd = [tool("snakemake"), "--cores", "2", *PARQUET_TARGETS, "--configfile", "small.yaml"]
     proc = subprocess.Popen(
@@ -96,7 +101,7 @@ def test_killed_run_then_rerun_equals_clean_run(small_run, tmp_path, sig):
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert not (cwd / "results" / "tests" / "claims.parquet").exists(), "killed too late"
-    assert year_files(cwd) < 8 * len(YEARS), "killed too late"
+    assert year_files(cwd) < 8 * len(CHUNKS), "killed too late"
     if sig == signal.SIGKILL:
         # Snakemake had no chance to remove its lock; it tells the user to unlock.
         locked = snakemake(cwd, *PARQUET_TARGETS, "--configfile", "small.yaml", check=False)

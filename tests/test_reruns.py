@@ -1,7 +1,8 @@
 """What a rerun recomputes after a change, shown by dry runs on a copy of a finished run.
 
-Expected job lists follow the rules in workflow/rules: every analyse_year job reads the raw
-tables (as ``ancient`` inputs) plus its year's fingerprint parameter; validate_inputs reads the
+Expected job lists follow the rules in workflow/rules: every analyse_years job (two years in
+small.yaml) reads the raw tables (as ``ancient`` inputs) plus its years' fingerprints
+parameter; validate_inputs reads the
 raw tables; everything downstream of combine_years is a cross-year job.
 """
 
@@ -15,7 +16,6 @@ from test_workflow import snakemake
 
 pytestmark = pytest.mark.slow
 
-YEARS = range(2012, 2017)  # tests/fixtures/workflow/small.yaml
 # Jobs that combine the years or read the combined tables: a change in any year reruns them.
 CROSS_YEAR = [
     "all",
@@ -28,23 +28,24 @@ CROSS_YEAR = [
     "test_periods",
 ]
 JOB = re.compile(r"^(?:local)?rule (\w+):$")
-YEAR = re.compile(r"^\s+wildcards: year=(\d{4})$")
+CHUNK = re.compile(r"^\s+wildcards: chunk=(\d{4}-\d{4})$")
+CHUNKS = ["2012-2013", "2014-2015", "2016-2016"]  # small.yaml: 2012-2016, years_per_job: 2
 
 
 def planned(cwd: Path, config: str = "small.yaml") -> list[str]:
-    """The jobs a dry run plans, as ``rule`` or ``rule[year]``, sorted."""
+    """The jobs a dry run plans, as ``rule`` or ``rule[first-last year]``, sorted."""
     out = snakemake(cwd, "--configfile", config, "--dry-run").stdout.splitlines()
     jobs = []
     for line in out:
         if found := JOB.match(line):
             jobs.append(found.group(1))
-        elif found := YEAR.match(line):
+        elif found := CHUNK.match(line):
             jobs[-1] += f"[{found.group(1)}]"
     return sorted(jobs)
 
 
-def years_of(rule: str, years) -> list[str]:
-    return [f"{rule}[{y}]" for y in years]
+def chunks_of(rule: str, chunks) -> list[str]:
+    return [f"{rule}[{c}]" for c in chunks]
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_touching_every_input_and_library_file_reruns_nothing(run):
 
 def test_one_years_trade_figures_rerun_that_year_and_the_cross_year_jobs(run):
     edit_trade(run, "BLR,RUS,2014,export_fob,")
-    assert planned(run) == sorted(["analyse_year[2014]", "validate_inputs", *CROSS_YEAR])
+    assert planned(run) == sorted(["analyse_years[2014-2015]", "validate_inputs", *CROSS_YEAR])
 
 
 def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
@@ -112,7 +113,10 @@ def test_an_appended_year_in_data_and_config_runs_only_that_year(run):
         rows = sorted(rows + trade_lines(name, [2017]), key=lambda r: r.split(",", 4)[:4])
         path.write_text(header + "".join(rows))
     config = write_config(run, years={"start": 2012, "end": 2017})
-    assert planned(run, config) == sorted(["analyse_year[2017]", "validate_inputs", *CROSS_YEAR])
+    # the new year joins the block of 2016 (blocks are aligned, the others stay as they are)
+    assert planned(run, config) == sorted(
+        ["analyse_years[2016-2017]", "validate_inputs", *CROSS_YEAR]
+    )
 
 
 def test_reordering_the_configuration_reruns_nothing(run):
@@ -135,7 +139,7 @@ def test_a_table_rewritten_with_bom_and_windows_line_ends_reruns_no_year(run):
         # not validate_inputs nor check_references, which do not import it
         (
             "centralization.py",
-            [*years_of("analyse_year", YEARS), *set(CROSS_YEAR) - {"check_references"}],
+            [*chunks_of("analyse_years", CHUNKS), *set(CROSS_YEAR) - {"check_references"}],
         ),
         # build_raw.py makes data/raw; no rule runs it
         ("build_raw.py", []),
@@ -157,7 +161,7 @@ def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expec
         ({"tests": {"permutations": 60, "seed": 11, "alpha": 0.05, "did_bloc": "EAEU"}},
          ["all", "evaluate_claims", "test_periods"]),
         # reconciliation: every year's networks, and the reference checks
-        ({"reconciliation": "max"}, [*years_of("analyse_year", YEARS), *CROSS_YEAR]),
+        ({"reconciliation": "max"}, [*chunks_of("analyse_years", CHUNKS), *CROSS_YEAR]),
     ],
     ids=["alpha", "permutations", "reconciliation"],
 )  # fmt: skip

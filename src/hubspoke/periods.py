@@ -62,9 +62,12 @@ def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[p
     periods, tests = stats.run_period_tests(
         series, params["breaks"], n_perm=params["n_perm"], seed=params["seed"]
     )
-    panel = did_panel(t["edges"], t["memberships"], params["hub"], params["did_bloc"])
-    did = stats.did_dyads(panel, treated_col="treated", breaks=params["breaks"])
-    did = did.assign(layer="trade", metric="bilateral_trade", variant="weighted", threshold=np.nan)
-    tests = pd.concat([tests, did[tests.columns]], ignore_index=True)
+    if params["did_bloc"] is not None:  # null: no difference-in-differences
+        panel = did_panel(t["edges"], t["memberships"], params["hub"], params["did_bloc"])
+        did = stats.did_dyads(panel, treated_col="treated", breaks=params["breaks"])
+        did = did.assign(
+            layer="trade", metric="bilateral_trade", variant="weighted", threshold=np.nan
+        )
+        tests = pd.concat([tests, did[tests.columns]], ignore_index=True)
     prov = tables.provenance(params, **{n: tables.sha256_file(p) for n, p in paths.items()})
     return {"periods": (periods, prov), "tests": (tests, prov)}

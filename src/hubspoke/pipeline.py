@@ -28,34 +28,46 @@ MEASURE_PARAMS = (
     "null_seed",
     "null_models",
 )
-YEARLY_TABLES = ("trade", "trade_world")  # read only the job's year of these
+YEARLY_TABLES = ("trade", "trade_world")  # read only the job's years of these
 
 
-def analyse_year(
-    paths: Mapping[str, str], year: int, params: Mapping
+def analyse_years(
+    paths: Mapping[str, str], years: Sequence[int], params: Mapping
 ) -> dict[str, tuple[pd.DataFrame, dict]]:
-    """One year's networks (``edges``, ``nodes``, ``partitions``) and all its measures.
+    """The networks (``edges``, ``nodes``, ``partitions``) and all measures of some years.
 
-    Reads and validates the raw input tables itself (rather than the validation job's output)
-    so that the workflow can rerun it only when its year's fingerprint changes. The provenance
-    records the parameters and, as the input hash, the year's fingerprint (``params``
-    ``"fingerprint"``, from :mod:`hubspoke.fingerprint`) rather than the hashes of the whole
-    files, so a year's files do not change when another year's data do.
+    One workflow job analyses a few consecutive years (:mod:`hubspoke.chunks`) so that process
+    start-up and imports are paid once per job, not once per year. It reads and validates the
+    raw input tables itself (rather than the validation job's output) so that the workflow can
+    rerun it only when the fingerprint of one of its years changes (``params``
+    ``"fingerprints"``: year -> fingerprint, from :mod:`hubspoke.fingerprint`). The provenance
+    records the parameters and those fingerprints rather than the hashes of whole files, so a
+    job's files do not change when another year's data do.
     """
+    years = sorted(int(y) for y in years)
     inputs = {name: validate.load_table(p, name) for name, p in paths.items()}
     for name in YEARLY_TABLES:
-        inputs[name] = inputs[name][inputs[name]["year"] == year]
-    built = networks.build_networks(inputs, years=[year], **{k: params[k] for k in NETWORK_PARAMS})
-    measures = yearly.compute_year(
-        built["edges"],
-        built["nodes"],
-        built["partitions"],
-        year=year,
-        **{k: params[k] for k in MEASURE_PARAMS},
+        inputs[name] = inputs[name][inputs[name]["year"].isin(years)]
+    built = networks.build_networks(inputs, years=years, **{k: params[k] for k in NETWORK_PARAMS})
+    parts = []
+    for year in years:
+        own = {name: df[df["year"] == year].reset_index(drop=True) for name, df in built.items()}
+        measures = yearly.compute_year(
+            own["edges"],
+            own["nodes"],
+            own["partitions"],
+            year=year,
+            **{k: params[k] for k in MEASURE_PARAMS},
+        )
+        parts.append({**own, **measures})
+    fingerprints = {str(y): params["fingerprints"][y] for y in years}
+    settings = {k: v for k, v in dict(params).items() if k != "fingerprints"}
+    prov = tables.provenance(
+        {**settings, "years": years}, year_rows=tables.sha256_json(fingerprints)
     )
-    settings = {k: v for k, v in dict(params).items() if k != "fingerprint"}
-    prov = tables.provenance({**settings, "year": year}, year_rows=params["fingerprint"])
-    return {name: (df, prov) for name, df in {**built, **measures}.items()}
+    return {
+        name: (pd.concat([p[name] for p in parts], ignore_index=True), prov) for name in parts[0]
+    }
 
 
 def combine(paths: Sequence[str]) -> tuple[pd.DataFrame, dict]:

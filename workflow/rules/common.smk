@@ -3,6 +3,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 # The Snakefile and the jobs import the library next to the Snakefile (not another installed
 # copy), so that the code the jobs run is the code the rules track as inputs (see lib below).
 SRC = Path(workflow.basedir) / "src"
@@ -11,6 +13,7 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)
 )
 
+from hubspoke.chunks import year_chunks
 from hubspoke.claims import load_claims
 from hubspoke.codedeps import ROOT as LIB_ROOT, module_files
 from hubspoke.config import validate_config
@@ -24,16 +27,32 @@ def config_years(cfg):
     return list(range(cfg["years"]["start"], cfg["years"]["end"] + 1))
 
 
+def all_reporters(cfg):
+    """``states: all``: every reporter of the World totals table (sorted)."""
+    path = cfg.get("inputs", {}).get("trade_world", "data/raw/trade_world.csv")
+    try:
+        return sorted(
+            pd.read_csv(path, usecols=["reporter"], dtype=str)["reporter"].unique()
+        )
+    except (OSError, ValueError) as err:
+        raise InputError(
+            str(path), f"cannot list the reporters for states: all ({err})"
+        )
+
+
 def checked_config():
     """The configuration with defaults filled in, after checking everything a run reads:
     the configuration (schema, then cross-field rules), the input tables (against each other
-    and the configuration), the claims and the reference checks."""
+    and the configuration), the claims and the reference checks. Returns it with the loaded
+    input tables."""
+    if config.get("states") == "all":
+        config["states"] = all_reporters(config)
     cfg = validate_config(
         config,
         Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
         source="config",
     )
-    load_inputs(
+    inputs = load_inputs(
         cfg["inputs"],
         states=cfg["states"],
         years=config_years(cfg),
@@ -45,21 +64,25 @@ def checked_config():
         load(cfg[key])
     # keys sorted at every level: the rules' parameters then do not depend on the order in
     # which the configuration files list them (Snakemake reruns a job whose params differ)
-    return json.loads(json.dumps(cfg, sort_keys=True))
+    return json.loads(json.dumps(cfg, sort_keys=True)), inputs
 
 
 # Bad input stops the run here, before any job starts, with one line naming the file or
 # config key, the row, the column and the value; results/ is left exactly as it was.
 try:
-    config.update(checked_config())
+    checked, inputs = checked_config()
+    config.update(checked)
 except InputError as err:
     sys.exit(f"hubspoke: error: {err}")
 
 YEARS = config_years(config)
 STATES = sorted(config["states"])
 INPUT_TABLES = ["trade", "trade_world", "treaties", "organisations", "memberships"]
-# one fingerprint per year of the raw rows that year reads (see hubspoke.fingerprint)
-FINGERPRINTS = year_fingerprints(config["inputs"], YEARS, STATES, config["active_rule"])
+# one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
+FINGERPRINTS = year_fingerprints(inputs, YEARS, STATES, config["active_rule"])
+del inputs  # the tables can be large (the world input): free them before the jobs run
+# the yearly jobs, each a few consecutive years (see hubspoke.chunks)
+CHUNK_YEARS = year_chunks(YEARS, config["years_per_job"])
 NETWORK_TABLES = ["edges", "nodes", "partitions"]
 YEAR_TABLES = [
     *NETWORK_TABLES,
@@ -73,7 +96,7 @@ METRIC_TABLES = ["centralization", "hub", "brokerage", "multiplex"]
 
 
 wildcard_constraints:
-    year=r"\d{4}",
+    chunk=r"\d{4}-\d{4}",
 
 
 def lib(*modules):

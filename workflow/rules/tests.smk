@@ -11,6 +11,8 @@ rule test_periods:
         tests="results/tests/period_tests.parquet",
     log:
         "logs/test_periods.log",
+    # the longest cross-year job: start it before the figures when cores are scarce
+    priority: 1
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

@@ -1,13 +1,15 @@
-rule analyse_year:
+rule analyse_years:
     input:
-        # ancient: a change to an input file reruns a year only through its fingerprint
-        # parameter, i.e. only when the rows that year reads changed
+        # ancient: a change to an input file reruns a job only through its fingerprints
+        # parameter, i.e. only when the rows one of its years reads changed. (The raw files,
+        # not validate_inputs' parquet: Snakemake does not check the parameters of a job whose
+        # only link to a rerunning job is ancient inputs.)
         **{t: ancient(path) for t, path in config["inputs"].items()},
         code=lib("pipeline"),
     output:
-        **{t: f"results/years/{{year}}/{t}.parquet" for t in YEAR_TABLES},
+        **{t: f"results/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
     log:
-        "logs/analyse_year/{year}.log",
+        "logs/analyse_years/{chunk}.log",
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -15,7 +17,8 @@ rule analyse_year:
         mem_mb=2000,
         runtime=30,
     params:
-        fingerprint=lambda w: FINGERPRINTS[int(w.year)],
+        years=lambda w: CHUNK_YEARS[w.chunk],
+        fingerprints=lambda w: {y: FINGERPRINTS[y] for y in CHUNK_YEARS[w.chunk]},
         states=STATES,
         hub=config["hub"],
         layers=config["layers"],
@@ -29,13 +32,13 @@ rule analyse_year:
         null_seed=config["nulls"]["seed"],
         null_models={v: config["nulls"][v] for v in ("binary", "weighted")},
     script:
-        "../scripts/analyse_year.py"
+        "../scripts/analyse_years.py"
 
 
 rule combine_years:
     input:
         **{
-            t: expand("results/years/{year}/{t}.parquet", year=YEARS, t=t)
+            t: expand("results/years/{chunk}/{t}.parquet", chunk=CHUNK_YEARS, t=t)
             for t in YEAR_TABLES
         },
         code=lib("pipeline"),
