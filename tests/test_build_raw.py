@@ -124,6 +124,7 @@ def test_unmapped_summary():
 
 def test_parse_arguments():
     assert parse_states("rus, KAZ") == ("KAZ", "RUS")
+    assert parse_states("all") is None  # every DOTS reporter
     assert parse_years("1992-2020") == (1992, 2020)
     for bad in ["RUS", "RUS,XXX"]:
         with pytest.raises(argparse.ArgumentTypeError):

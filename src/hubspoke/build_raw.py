@@ -1,7 +1,11 @@
 """Build the default input tables in ``data/raw`` from the real source data.
 
     python -m hubspoke.build_raw --shared ../shared/data --out data/raw \\
-        [--states ARM,AZE,...] [--years 1992-2020]
+        [--states ARM,AZE,...] [--years 1992-2020] [--trade-only]
+
+``--states all`` takes every reporter with a DOTS workbook (the world trade network; with
+``--years 1960-2020 --trade-only --out data/world`` it is the input of
+``config/examples/world.yaml``, not committed: about 5 million rows).
 
 Writes ``trade.csv`` and ``trade_world.csv`` from the IMF DOTS workbooks, and ``treaties.csv``,
 ``organisations.csv`` and ``memberships.csv`` from
@@ -36,9 +40,7 @@ FLOWS = ("export_fob", "import_cif")
 INSTITUTION_TABLES = ("treaties", "organisations", "memberships")
 
 
-def trade_table(
-    flows: pd.DataFrame, states: Sequence[str], years: tuple[int, int]
-) -> pd.DataFrame:
+def trade_table(flows: pd.DataFrame, states: Sequence[str], years: tuple[int, int]) -> pd.DataFrame:
     """``trade.csv`` rows: every reported partner-country value of the in-scope reporters in the
     years, plus one row for every ordered pair of in-scope states, year and flow (value empty
     when not reported)."""
@@ -133,15 +135,28 @@ def unmapped_summary(unmapped: pd.DataFrame, years: tuple[int, int]) -> list[str
 
 
 def build_trade(
-    shared: Path, out: Path, states: Sequence[str], years: tuple[int, int]
-) -> DotsWorkbook:
-    """Write ``trade.csv`` and ``trade_world.csv``; returns the DOTS figures read."""
+    shared: Path, out: Path, states: Sequence[str] | None, years: tuple[int, int]
+) -> tuple[DotsWorkbook, tuple[str, ...]]:
+    """Write ``trade.csv`` and ``trade_world.csv``; returns the DOTS figures read and the
+    states (``states=None``: every reporter with a workbook)."""
     dots = read_dots_folder(shared / "imf-dots", states)
-    write_table(trade_table(dots.flows, states, years), out / "trade.csv", "trade",
-                states=states, years=years)
-    write_table(trade_world_table(dots.aggregates, states, years), out / "trade_world.csv",
-                "trade_world", states=states, years=years)
-    return dots
+    if states is None:
+        states = tuple(sorted(dots.flows["reporter"].unique()))
+    write_table(
+        trade_table(dots.flows, states, years),
+        out / "trade.csv",
+        "trade",
+        states=states,
+        years=years,
+    )
+    write_table(
+        trade_world_table(dots.aggregates, states, years),
+        out / "trade_world.csv",
+        "trade_world",
+        states=states,
+        years=years,
+    )
+    return dots, tuple(states)
 
 
 def build_institutions(
@@ -161,7 +176,10 @@ def build_institutions(
         write_table(tables[name], out / f"{name}.csv", name, states=states)
 
 
-def parse_states(text: str) -> tuple[str, ...]:
+def parse_states(text: str) -> tuple[str, ...] | None:
+    """Comma-separated ISO3 codes, or ``all`` (every DOTS reporter): ``None``."""
+    if text.strip().lower() == "all":
+        return None
     states = tuple(sorted({code.strip().upper() for code in text.split(",") if code.strip()}))
     unknown = [code for code in states if code not in iso3_codes()]
     if len(states) < 2 or unknown:
@@ -187,18 +205,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--shared", type=Path, required=True, help="folder of the source data")
     parser.add_argument("--out", type=Path, required=True, help="output folder (data/raw)")
-    parser.add_argument("--states", type=parse_states, default=POST_SOVIET,
-                        help="comma-separated ISO3 codes (default: the 15 post-Soviet states)")
-    parser.add_argument("--years", type=parse_years, default=DEFAULT_YEARS,
-                        help="FIRST-LAST (default: 1992-2020)")
+    parser.add_argument(
+        "--states",
+        type=parse_states,
+        default=POST_SOVIET,
+        help="comma-separated ISO3 codes, or all (default: the 15 post-Soviet states)",
+    )
+    parser.add_argument(
+        "--years", type=parse_years, default=DEFAULT_YEARS, help="FIRST-LAST (default: 1992-2020)"
+    )
+    parser.add_argument(
+        "--trade-only",
+        action="store_true",
+        help="write trade.csv and trade_world.csv only (no institution tables)",
+    )
     args = parser.parse_args(argv)
     try:
-        dots = build_trade(args.shared, args.out, args.states, args.years)
+        dots, states = build_trade(args.shared, args.out, args.states, args.years)
         print(f"wrote {args.out / 'trade.csv'} and {args.out / 'trade_world.csv'}")
         print("DOTS partner names not mapped to a country (left out of trade.csv):")
         for line in unmapped_summary(dots.unmapped, args.years):
             print(f"  {line}")
-        build_institutions(args.shared, args.out, args.states, args.years)
+        if args.trade_only:
+            return 0
+        build_institutions(args.shared, args.out, states, args.years)
         print(f"wrote {', '.join(f'{name}.csv' for name in INSTITUTION_TABLES)}")
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
