@@ -268,9 +268,11 @@ def snakemake(copy: Path, cores: int, *extra: str) -> tuple[float, float, int]:
 
 
 def change_one_year(trade_csv: Path, year: int) -> None:
-    """Scale one reported flow among the states in ``year`` (the file stays valid)."""
+    """Scale one reported flow between two of the states (the file's reporters) in ``year``
+    (the file stays valid)."""
     df = pd.read_csv(trade_csv, dtype=str, keep_default_na=False)
-    hit = df.index[(df["year"] == str(year)) & (df["value_usd_m"] != "")][0]
+    among = df["partner"].isin(set(df["reporter"]))
+    hit = df.index[among & (df["year"] == str(year)) & (df["value_usd_m"] != "")][0]
     df.loc[hit, "value_usd_m"] = repr(float(df.loc[hit, "value_usd_m"]) * 1.5 + 1.0)
     df.to_csv(trade_csv, index=False, lineterminator="\n")
 

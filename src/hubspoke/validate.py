@@ -259,9 +259,12 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
         ) from err
     if not text.strip():
         raise InputError(source, "empty file")
+    # parse the bytes, not the decoded text: a StringIO of the text holds 4 bytes a character
+    del text
     try:
         return pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding="utf-8-sig",
             dtype=str,
             keep_default_na=False,
             na_filter=False,
