@@ -194,9 +194,7 @@ def _reporter_iso3(name: str, path: Path) -> str:
     return iso3
 
 
-def _read_sheets(
-    workbook: openpyxl.Workbook, path: Path, name: str, reporter: str
-) -> DotsWorkbook:
+def _read_sheets(workbook: openpyxl.Workbook, path: Path, name: str, reporter: str) -> DotsWorkbook:
     frames = [
         _read_sheet(_sheet(workbook, path, sheet), f"{path} [{sheet}]", name, reporter, flow)
         for sheet, flow in SHEETS.items()
@@ -246,9 +244,7 @@ def _check_header(rows: Sequence[tuple], reporter: str, source: str) -> None:
         )
     unit = _cell(rows[UNIT_ROW - 1], NAME_COL)
     if unit != UNIT:
-        raise InputError(
-            source, f"unit must be {UNIT!r}", row=UNIT_ROW, column="B", value=unit
-        )
+        raise InputError(source, f"unit must be {UNIT!r}", row=UNIT_ROW, column="B", value=unit)
 
 
 def _cell(row: tuple, col: int) -> object:
@@ -285,9 +281,7 @@ def _years(row: tuple, source: str) -> list[int]:
     return years
 
 
-def _check_no_stray_values(
-    grid: np.ndarray, n_years: int, lines: np.ndarray, source: str
-) -> None:
+def _check_no_stray_values(grid: np.ndarray, n_years: int, lines: np.ndarray, source: str) -> None:
     """Values must sit in a named row and under a year."""
     filled = grid != None  # noqa: E711 (elementwise on an object array)
     stray = filled.copy()
@@ -425,8 +419,7 @@ def _check_same_export(
             row=REPORTER_ROW,
             column="B",
         )
-    log.info("DOTS: %s repeats reporter %s of %s; read once", other_path.name, iso3,
-             kept_path.name)
+    log.info("DOTS: %s repeats reporter %s of %s; read once", other_path.name, iso3, kept_path.name)
 
 
 def _combine(parts: list[DotsWorkbook]) -> DotsWorkbook:
