@@ -42,8 +42,6 @@ gets NaN results and a ``note`` saying why.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Sequence
 
@@ -53,6 +51,7 @@ import scipy.signal
 import statsmodels.api as sm
 
 from hubspoke.errors import InputError
+from hubspoke.seeds import series_seed
 
 BREAKS_KEY = "breaks"
 SERIES_KEY = ["layer", "metric", "variant", "threshold"]
@@ -554,15 +553,6 @@ def did_dyads(
 
 
 # --- all series ----------------------------------------------------------------------------
-
-
-def series_seed(seed: int, key: Sequence[object]) -> np.random.SeedSequence:
-    """Seed of one series, derived from the master seed and the series key by SHA-256, so it is
-    the same in every run and process (unlike Python's salted ``hash``)."""
-    text = json.dumps([None if pd.isna(part) else str(part) for part in key])
-    digest = hashlib.sha256(text.encode()).digest()
-    words = np.frombuffer(digest[:16], dtype="<u4")
-    return np.random.SeedSequence(seed, spawn_key=tuple(int(w) for w in words))
 
 
 def run_period_tests(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke import brokerage, centralization, hubness, multiplex, networks, nulls
+from hubspoke.seeds import series_seed
 
 WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
 BINARY_MEASURES = ("degree", "betweenness", "closeness", "eigenvector")
@@ -191,7 +192,7 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
             ("binary", default_binary[layer]),
             ("weighted", networks.adjacency(edges, states, layer)),
         ):
-            layer_seed = _seed(seed, layer, variant)
+            layer_seed = int(series_seed(seed, (layer, variant)).generate_state(1)[0])
             t = nulls.run_nulls(
                 {year: A},
                 h,
@@ -207,9 +208,3 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
     strings = {c: "string" for c in ("layer", "variant", "null_model", "metric", "note")}
     df = df[cols + rest].astype(strings)
     return df.sort_values(cols, ignore_index=True)
-
-
-def _seed(master: int, *key: str) -> int:
-    """A seed derived from the master seed and a key, stable across processes and runs."""
-    words = [int.from_bytes(k.encode(), "little") % (2**32) for k in key]
-    return int(np.random.SeedSequence([master, *words]).generate_state(1)[0])
