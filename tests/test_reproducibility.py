@@ -14,7 +14,7 @@ from test_workflow import snakemake, tool
 import hubspoke
 from hubspoke.chunks import year_chunks
 from hubspoke.fingerprint import year_fingerprints
-from hubspoke.tables import read_provenance, sha256_file, sha256_json
+from hubspoke.tables import read_provenance, sha256_file, sha256_json, software_versions
 from hubspoke.validate import load_inputs
 
 pytestmark = pytest.mark.slow
@@ -59,6 +59,8 @@ def test_every_output_carries_provenance(small_run):
     for path in results.rglob("*.parquet"):
         prov = read_provenance(path)
         assert prov["package"] == "hubspoke" and prov["version"] == hubspoke.__version__
+        assert prov["software"] == software_versions()
+        assert set(prov["software"]) >= {"python", "numpy", "pandas", "igraph", "statsmodels"}
         assert len(prov["params_sha256"]) == 64
         part, name = path.parent.name, path.stem
         if part == "inputs":  # the raw file's hash

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -197,7 +198,8 @@ def test_segmented_matches_statsmodels_and_vectorised_hac():
     np.testing.assert_allclose(out["se"], reference.bse[1:])
     np.testing.assert_allclose(out["p_value"], reference.pvalues[1:])
     # the bootstrap's batched Newey-West equals statsmodels column by column
-    np.testing.assert_allclose(stats._hac_se(X, reference.resid[:, None], 3)[:, 0], reference.bse)
+    variance = stats._hac_variance(X, reference.resid[:, None], 3)[:, 0]
+    np.testing.assert_allclose(np.sqrt(variance), reference.bse)
 
 
 def test_segmented_finds_a_level_break():
@@ -252,6 +254,24 @@ def test_segmented_exact_fit_gives_estimates_without_inference():
     assert out["note"].str.contains("exactly").all()
     constant = stats.segmented_regression(_series(np.zeros(YEARS.size)), BREAKS, n_boot=9, seed=1)
     assert constant["p_value"].isna().all()
+
+
+@pytest.mark.parametrize("n_boot", [0, 199])
+def test_segmented_exactly_fit_segment_gives_null_with_note(n_boot):
+    # zero before 2010 (as the hub's brokerage in a layer without ties), noise after: the trend
+    # is estimated from the zero segment alone, so its variance is zero in exact arithmetic and
+    # round-off used to give sqrt of a negative number (a RuntimeWarning and a NaN without a
+    # note) or of a tiny positive one (an absurdly small p-value)
+    values = np.where(YEARS >= 2010, 5 + _noise(3, 0.0, 1)[0], 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = stats.segmented_regression(_series(values), BREAKS, n_boot=n_boot, seed=2)
+    out = out.set_index("term")
+    assert np.isnan(out.loc["trend", ["se", "p_value", "ci_low", "ci_high"]].astype(float)).all()
+    assert "fit exactly" in out.loc["trend", "note"]
+    np.testing.assert_allclose(out.loc["trend", "estimate"], 0, atol=1e-9)
+    rest = out.drop(index="trend")
+    assert rest["p_value"].notna().all() and rest["note"].isna().all()
 
 
 # --- difference in differences -------------------------------------------------------------

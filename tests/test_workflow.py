@@ -1,5 +1,7 @@
 """End-to-end workflow runs (tiny .test config and the real default config) and the lint gates."""
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,9 +30,11 @@ def workdir(tmp: Path) -> Path:
     return tmp
 
 
-def snakemake(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def snakemake(
+    cwd: Path, *args: str, check: bool = True, env: dict | None = None
+) -> subprocess.CompletedProcess:
     cmd = [tool("snakemake"), "--cores", "2", *args]
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         pytest.fail(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
     return proc
@@ -87,13 +91,28 @@ def test_tiny_run_builds_every_table(tiny_run):
         assert (results / "figures" / f"{fig}.png").stat().st_size > 0
 
 
+# Python prints a warning as "<file>:<line>: <Category>Warning: <message>".
+PYTHON_WARNING = re.compile(r"\b\w*Warning: ")
+
+
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    """The real default configuration (15 states, 1992-2020), as a user runs it."""
+    """The real default configuration (15 states, 1992-2020), as a user runs it, except that
+    a RuntimeWarning anywhere (hubspoke, numpy, statsmodels, Snakemake) is an error; the
+    output of both commands is kept in ``run.log``."""
     cwd = workdir(tmp_path_factory.mktemp("default"))
-    snakemake(cwd)
-    snakemake(cwd, "--report", "results/report.html")
+    env = {**os.environ, "PYTHONWARNINGS": "error::RuntimeWarning"}
+    runs = [snakemake(cwd, env=env), snakemake(cwd, "--report", "results/report.html", env=env)]
+    (cwd / "run.log").write_text("".join(p.stdout + p.stderr for p in runs))
     return cwd
+
+
+def test_default_run_prints_no_python_warning(default_run):
+    log = (default_run / "run.log").read_text()
+    assert "Finished job" in log  # the log holds the run's output
+    assert not PYTHON_WARNING.findall(log), [
+        line for line in log.splitlines() if PYTHON_WARNING.search(line)
+    ]
 
 
 def test_default_run_claims_and_reference_checks_are_well_formed(default_run):

@@ -48,6 +48,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import scipy.signal
+import scipy.stats
 import statsmodels.api as sm
 
 from hubspoke.errors import InputError
@@ -292,10 +293,10 @@ def _segmented_design(
     return np.column_stack(columns), names
 
 
-def _hac_se(X: np.ndarray, residuals: np.ndarray, maxlags: int) -> np.ndarray:
-    """Newey-West standard errors, Bartlett kernel, ``n / (n - k)`` correction, for many
-    residual vectors at once: ``residuals`` (n, B) -> (k, B). Equals statsmodels'
-    ``cov_type="HAC", use_correction=True`` column by column."""
+def _hac_variance(X: np.ndarray, residuals: np.ndarray, maxlags: int) -> np.ndarray:
+    """Newey-West variances of the coefficients, Bartlett kernel, ``n / (n - k)`` correction,
+    for many residual vectors at once: ``residuals`` (n, B) -> (k, B). Equals the diagonal of
+    statsmodels' ``cov_type="HAC", use_correction=True`` column by column."""
     n, k = X.shape
     bread = np.linalg.inv(X.T @ X)
     scores = X[:, :, None] * residuals[:, None, :]
@@ -304,7 +305,30 @@ def _hac_se(X: np.ndarray, residuals: np.ndarray, maxlags: int) -> np.ndarray:
         cross = np.einsum("tib,tjb->ijb", scores[lag:], scores[:-lag])
         meat += (1 - lag / (maxlags + 1)) * (cross + cross.transpose(1, 0, 2))
     variance = np.einsum("ik,klb,il->ib", bread, meat, bread, optimize=True)
-    return np.sqrt(variance * n / (n - k))
+    return variance * n / (n - k)
+
+
+def _exactly_fit(X: np.ndarray, residuals: np.ndarray, scale: float) -> np.ndarray:
+    """(k, B) mask: coefficient ``j`` is estimated only from years whose residuals are zero.
+
+    In the segmented design each coefficient is a function of one or two segments only (the
+    trend of the first; a level or slope change of the segments either side of its break).
+    When those segments are fit exactly (a constant stretch, say zero brokerage before 2010)
+    the coefficient's variance is zero in exact arithmetic and round-off makes it a tiny
+    number of either sign, so its t statistic is meaningless rather than infinite.
+    """
+    influence = np.abs(np.linalg.pinv(X))  # (k, n): weight of each year in each estimate
+    support = influence > _EXACT_FIT_RTOL * influence.max(axis=1, keepdims=True)
+    size = np.where(support[:, :, None], np.abs(residuals)[None, :, :], 0.0).max(axis=1)
+    return size <= _EXACT_FIT_RTOL * scale
+
+
+def _hac_se(X: np.ndarray, residuals: np.ndarray, maxlags: int, scale: float) -> np.ndarray:
+    """Newey-West standard errors (k, B); NaN where :func:`_exactly_fit` or where the
+    variance rounds to zero or below."""
+    variance = _hac_variance(X, residuals, maxlags)
+    testable = ~_exactly_fit(X, residuals, scale) & (variance > 0)
+    return np.sqrt(np.where(testable, variance, np.nan))
 
 
 def _ar1_bootstrap_t(
@@ -315,8 +339,10 @@ def _ar1_bootstrap_t(
     maxlags: int,
     n_boot: int,
     rng: np.random.Generator,
+    scale: float,
 ) -> np.ndarray:
-    """Bootstrap draws of the HAC t statistics ``(b* - b) / se*`` (k, n_boot).
+    """Bootstrap draws of the HAC t statistics ``(b* - b) / se*`` (k, n_boot); NaN for a draw
+    whose noise leaves a coefficient without residual variation (see :func:`_hac_se`).
 
     Residuals are modelled as AR(1) (the sieve bootstrap of Buhlmann 1997, Bernoulli 3:123,
     with one lag): centred innovations are resampled with replacement and filtered through the
@@ -331,7 +357,7 @@ def _ar1_bootstrap_t(
     noise = scipy.signal.lfilter([1.0], [1.0, -rho], draws, axis=0)[burn_in:]
     Y = (X @ params)[:, None] + noise
     solution = np.linalg.pinv(X) @ Y  # X has full column rank (checked by the caller)
-    se = _hac_se(X, Y - X @ solution, maxlags)
+    se = _hac_se(X, Y - X @ solution, maxlags, scale)
     return (solution - params[:, None]) / se
 
 
@@ -369,10 +395,9 @@ def segmented_regression(
         note = "too few non-missing years to identify every level and slope"
         return _test_frame([_test_row("segmented", term, n_obs, note) for term in names[1:]])
     lags = newey_west_lags(n_obs) if maxlags is None else maxlags
-    fit = sm.OLS(values, X).fit(
-        cov_type="HAC", use_t=True, cov_kwds={"maxlags": lags, "use_correction": True}
-    )
-    if np.abs(fit.resid).max() <= _EXACT_FIT_RTOL * np.abs(values).max():
+    fit = sm.OLS(values, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+    scale = float(np.abs(values).max())
+    if np.abs(fit.resid).max() <= _EXACT_FIT_RTOL * scale:
         note = "the model fits the series exactly: no residual variation to test against"
         return _test_frame(
             [
@@ -380,26 +405,40 @@ def segmented_regression(
                 for j in range(1, len(names))
             ]
         )
-    ci = fit.conf_int(alpha=1 - CONFIDENCE)
-    p_values = fit.pvalues
+    se = _hac_se(X, fit.resid[:, None], lags, scale)[:, 0]
+    t_value = fit.params / se
+    p_values = 2 * scipy.stats.t.sf(np.abs(t_value), fit.df_resid)
+    half_width = scipy.stats.t.ppf(0.5 + CONFIDENCE / 2, fit.df_resid) * se
+    ci = np.column_stack([fit.params - half_width, fit.params + half_width])
     if n_boot > 0:
         if seed is None:
             raise InputError("config", "a seed is required for the bootstrap", key="seed")
         t_star = _ar1_bootstrap_t(
-            X, fit.params, fit.resid, maxlags=lags, n_boot=n_boot, rng=np.random.default_rng(seed)
+            X,
+            fit.params,
+            fit.resid,
+            maxlags=lags,
+            n_boot=n_boot,
+            rng=np.random.default_rng(seed),
+            scale=scale,
         )
-        exceed = np.abs(t_star) >= np.abs(fit.tvalues)[:, None] * (1 - _TIE_RTOL)
-        p_values = (exceed.sum(axis=1) + 1) / (n_boot + 1)
+        valid = np.isfinite(t_star).sum(axis=1)
+        usable = np.isfinite(se) & (valid > 0)
+        exceed = np.abs(t_star) >= np.abs(t_value)[:, None] * (1 - _TIE_RTOL)
+        p_values = np.where(usable, (exceed.sum(axis=1) + 1) / (valid + 1), np.nan)
         alpha = (1 - CONFIDENCE) / 2
-        quantiles = np.quantile(t_star, [1 - alpha, alpha], axis=1)
-        ci = (fit.params - quantiles * fit.bse).T
+        quantiles = np.full((2, len(names)), np.nan)
+        quantiles[:, usable] = np.nanquantile(t_star[usable], [1 - alpha, alpha], axis=1)
+        ci = (fit.params - quantiles * se).T
+    exact_note = "the years this term is estimated from are fit exactly: no residual variation"
     rows = [
         _test_row(
             "segmented",
             names[j],
             n_obs,
+            None if np.isfinite(p_values[j]) else exact_note,
             estimate=fit.params[j],
-            se=fit.bse[j],
+            se=se[j],
             ci_low=ci[j, 0],
             ci_high=ci[j, 1],
             p_value=p_values[j],

@@ -2,9 +2,10 @@
 
 Every table the workflow writes goes through :func:`write_parquet`: the index is dropped, rows
 keep the order the caller sorted them in, and the schema metadata key ``hubspoke`` holds a JSON
-object with the package version, a hash of the parameters the job used and the SHA-256 of the
-data it read. Nothing time-dependent is written, so the same inputs and configuration give
-byte-identical files.
+object with the package version, the versions of the Python packages that compute the numbers,
+a hash of the parameters the job used and the SHA-256 of the data it read. Nothing
+time-dependent is written, so the same inputs, configuration and software give byte-identical
+files.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import sys
 from collections.abc import Callable, Mapping
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +28,8 @@ from hubspoke import __version__
 from hubspoke.errors import InputError
 
 METADATA_KEY = b"hubspoke"
+# The packages whose versions can change a number in an output (constraints.txt pins them).
+COMPUTING_PACKAGES = ("igraph", "numpy", "pandas", "pyarrow", "scipy", "statsmodels", "snakemake")
 
 
 def sha256_file(path: str | Path) -> str:
@@ -45,11 +51,20 @@ def sha256_json(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
+@cache
+def software_versions() -> dict[str, str]:
+    """Versions of Python and of :data:`COMPUTING_PACKAGES` in this environment."""
+    versions = {name: version(name) for name in COMPUTING_PACKAGES}
+    return {"python": platform.python_version(), **versions}
+
+
 def provenance(params: Mapping | None = None, **inputs: str) -> dict:
-    """Provenance record: package version, parameter hash, input hashes (name -> sha256)."""
+    """Provenance record: package version, software versions, parameter hash, input hashes
+    (name -> sha256)."""
     return {
         "package": "hubspoke",
         "version": __version__,
+        "software": software_versions(),
         "params_sha256": sha256_json(params or {}),
         "inputs": dict(sorted(inputs.items())),
     }

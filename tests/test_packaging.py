@@ -1,0 +1,66 @@
+"""The packaging a new user installs with: declared dependencies, the pinned constraints, the
+licence, and the README's Quick start commands that `.ci/run` runs as written."""
+
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, _, pinned = line.partition("==")
+            pins[canonicalize_name(name)] = pinned.strip()
+    return pins
+
+
+def _requirements() -> list[Requirement]:
+    declared = PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"]
+    return [Requirement(text) for text in declared]
+
+
+def test_every_declared_dependency_is_pinned_within_its_range():
+    pins = _pins()
+    for requirement in _requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is declared in pyproject.toml but not pinned"
+        assert requirement.specifier.contains(pins[name]), (name, pins[name])
+
+
+def test_report_and_graph_dependencies_are_declared_by_their_current_names():
+    names = {canonicalize_name(Requirement(text).name) for text in PROJECT["dependencies"]}
+    # snakemake --report needs pygments without declaring it; igraph's PyPI name is "igraph"
+    assert {"pygments", "igraph", "snakemake"} <= names
+    assert "python-igraph" not in names
+
+
+def test_licence_file_matches_pyproject():
+    assert PROJECT["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+@pytest.mark.parametrize("line", [1, 2])
+def test_ci_runs_the_readme_quick_start_commands(line):
+    script = ROOT / ".ci" / "run"
+    reader = script.read_text().split("quickstart() {", 1)[1].split("\n}\n", 1)[0]
+    command = subprocess.run(
+        ["bash", "-c", f"quickstart() {{{reader}\n}}\nquickstart {line}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    readme = (ROOT / "README.md").read_text()
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = quick_start.split("```", 2)[1].strip().splitlines()
+    assert command == block[line - 1]
+    assert "-c constraints.txt" in command
+    assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install")
