@@ -83,7 +83,9 @@ def period_tests():
         "layer", "metric", "variant", "threshold", "test", "term", "estimate", "ci_low",
         "ci_high", "p_value",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=cols).assign(se=0.1, n_obs=8, note="")
+    frame = pd.DataFrame(rows, columns=cols).assign(se=0.1, n_obs=8, note="")
+    frame.loc[frame["p_value"].isna(), "note"] = "a period has fewer than 2 non-missing years"
+    return frame
 
 
 @pytest.fixture
@@ -267,6 +269,9 @@ def test_permutation_term_from_period_labels(evaluate):
     assert out.loc[2004, "verdict"] == "not supported"  # p = .2
     assert "not significant" in out.loc[2004, "evidence"]
     assert out.loc[2006, "verdict"] == "inconclusive"  # estimate and p-value undefined
+    assert out.loc[2006, "evidence"].endswith(
+        "estimate undefined (a period has fewer than 2 non-missing years)"
+    )
 
 
 def test_missing_period_test_row_is_inconclusive(evaluate):

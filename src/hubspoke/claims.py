@@ -465,6 +465,7 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
         "ci_high": float(r["ci_high"]),
         "p_value": float(r["p_value"]),
         "n_obs": None if pd.isna(r["n_obs"]) else int(r["n_obs"]),
+        "test_note": None if pd.isna(r["note"]) else str(r["note"]),
     }
 
 
@@ -475,8 +476,9 @@ def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
     est, p = row["effect"], row["p_adjusted"]
     where = f"{row['test']} {row['term']}"
     if math.isnan(est) or math.isnan(p):
-        note = "estimate" if math.isnan(est) else "p-value"
-        return {**row, "verdict": INCONCLUSIVE, "evidence": f"{where}: {note} undefined"}
+        what = "estimate" if math.isnan(est) else "p-value"
+        why = f" ({row['test_note']})" if row.get("test_note") else ""
+        return {**row, "verdict": INCONCLUSIVE, "evidence": f"{where}: {what} undefined{why}"}
     sign_ok = est > 0 if direction == "positive" else est < 0
     significant = p < alpha
     verdict = SUPPORTED if significant and sign_ok else NOT_SUPPORTED
