@@ -7,7 +7,9 @@
 ``--years 1960-2020 --trade-only --out data/world`` it is the input of
 ``config/examples/world.yaml``, not committed: about 5 million rows).
 
-Writes ``trade.csv`` and ``trade_world.csv`` from the IMF DOTS workbooks, and ``treaties.csv``,
+Writes ``trade.csv`` and ``trade_world.csv`` from the IMF DOTS workbooks, ``gdp.csv`` from the
+World Bank's GDP (current US$), ``geography.csv`` and ``borders.csv`` from mledoze/countries (the
+covariates of a gravity model and of normalised trade), and ``treaties.csv``,
 ``organisations.csv`` and ``memberships.csv`` from
 :func:`hubspoke.institutions.derive_institutions`. Every file goes through :func:`write_table`
 and is read back with :func:`hubspoke.validate.load_table`, so rerunning the command reproduces
@@ -31,6 +33,7 @@ import pandas as pd
 
 from hubspoke.countries import POST_SOVIET, iso3_codes
 from hubspoke.errors import InputError
+from hubspoke.io import geography, worldbank_gdp
 from hubspoke.io.dots import DotsWorkbook, read_dots_folder
 from hubspoke.validate import SCHEMAS, load_table
 
@@ -38,6 +41,7 @@ DOTS_SOURCE = "IMF DOTS"
 DEFAULT_YEARS = (1992, 2020)
 FLOWS = ("export_fob", "import_cif")
 INSTITUTION_TABLES = ("treaties", "organisations", "memberships")
+COVARIATE_TABLES = ("gdp", "geography", "borders")
 
 
 def trade_table(flows: pd.DataFrame, states: Sequence[str], years: tuple[int, int]) -> pd.DataFrame:
@@ -159,6 +163,41 @@ def build_trade(
     return dots, tuple(states)
 
 
+def covariate_tables(
+    gdp: pd.DataFrame,
+    places: pd.DataFrame,
+    borders: pd.DataFrame,
+    states: Sequence[str],
+    years: tuple[int, int],
+) -> dict[str, pd.DataFrame]:
+    """``gdp.csv`` (the states' figures in the years; a year without a figure has no row),
+    ``geography.csv`` (the states) and ``borders.csv`` (land borders between two states)."""
+    first, last = years
+    gdp = gdp[gdp["state"].isin(states) & gdp["year"].between(first, last)]
+    among = borders["state_a"].isin(states) & borders["state_b"].isin(states)
+    return {
+        "gdp": gdp.assign(source=worldbank_gdp.SOURCE),
+        "geography": places[places["state"].isin(states)].assign(source=geography.SOURCE),
+        "borders": borders[among].assign(source=geography.SOURCE),
+    }
+
+
+def build_covariates(
+    shared: Path, out: Path, states: Sequence[str], years: tuple[int, int]
+) -> None:
+    """Write the GDP, geography and border tables."""
+    places, borders = geography.read_countries_json(shared / "mledoze-countries" / "countries.json")
+    gdp = worldbank_gdp.read_worldbank_gdp(shared / "worldbank-gdp" / "gdp.csv")
+    for name, table in covariate_tables(gdp, places, borders, states, years).items():
+        write_table(
+            table,
+            out / f"{name}.csv",
+            name,
+            states=states,
+            years=years if name == "gdp" else None,
+        )
+
+
 def build_institutions(
     shared: Path, out: Path, states: Sequence[str], years: tuple[int, int]
 ) -> None:
@@ -217,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--trade-only",
         action="store_true",
-        help="write trade.csv and trade_world.csv only (no institution tables)",
+        help="write the trade and covariate tables only (no institution tables)",
     )
     args = parser.parse_args(argv)
     try:
@@ -226,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("DOTS partner names not mapped to a country (left out of trade.csv):")
         for line in unmapped_summary(dots.unmapped, args.years):
             print(f"  {line}")
+        build_covariates(args.shared, args.out, states, args.years)
+        print(f"wrote {', '.join(f'{name}.csv' for name in COVARIATE_TABLES)}")
         if args.trade_only:
             return 0
         build_institutions(args.shared, args.out, states, args.years)

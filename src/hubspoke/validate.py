@@ -28,7 +28,8 @@ FLOWS = ("export_fob", "import_cif")
 @dataclass(frozen=True)
 class Column:
     """One column: ``kind`` is ``string``, ``iso3``, ``category``, ``int``, ``year``, ``float``
-    (finite, not negative), ``bool`` (``true``/``false``) or ``date`` (``YYYY-MM-DD``).
+    (finite; not negative unless ``bounds`` allow it), ``bool`` (``true``/``false``) or ``date``
+    (``YYYY-MM-DD``).
     Only string-like, float and date columns may be ``nullable``. ``bounds`` (inclusive) catch
     absurd numbers."""
 
@@ -58,6 +59,13 @@ YEAR = Column("year", bounds=(1900, 2100))
 # World (the largest, China's merchandise exports, were USD 3.6 trillion in 2022; WTO, World Trade
 # Statistical Review 2023), so a larger value is a unit or typing error.
 MAX_TRADE_USD_M = 1e7
+
+# GDP in USD millions: 10^8 is USD 100 trillion, more than three times the largest state's GDP
+# (the USA in 2023, USD 27.4 trillion; World Bank WDI NY.GDP.MKTP.CD), so a larger value is a
+# unit error (for example dollars where millions are expected).
+MAX_GDP_USD_M = 1e8
+# Russia, the largest state, has 17.1 million km²; Antarctica is no state.
+MAX_AREA_KM2 = 2e7
 
 _TRADE_VALUES = {
     "value_usd_m": Column("float", nullable=True, bounds=(0, MAX_TRADE_USD_M)),
@@ -118,6 +126,35 @@ SCHEMAS: dict[str, Schema] = {
             "source": SOURCE,
         },
         key=("org_id",),
+    ),
+    "gdp": Schema(
+        columns={
+            "state": ISO3,
+            "year": YEAR,
+            "gdp_usd_m": Column("float", bounds=(0, MAX_GDP_USD_M)),
+            "source": SOURCE,
+        },
+        key=("state", "year"),
+        in_scope=("state",),
+        year="year",
+    ),
+    "geography": Schema(
+        columns={
+            "state": ISO3,
+            "latitude": Column("float", bounds=(-90, 90)),
+            "longitude": Column("float", bounds=(-180, 180)),
+            "landlocked": Column("bool"),
+            "area_km2": Column("float", nullable=True, bounds=(0, MAX_AREA_KM2)),
+            "source": SOURCE,
+        },
+        key=("state",),
+        in_scope=("state",),
+    ),
+    "borders": Schema(
+        columns={"state_a": ISO3, "state_b": ISO3, "source": SOURCE},
+        key=("state_a", "state_b"),
+        in_scope=("state_a", "state_b"),
+        strictly_before=(("state_a", "state_b"),),
     ),
     "memberships": Schema(
         columns={
@@ -355,7 +392,8 @@ def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Seri
         # to_numeric's fast parser can be off in the last bit; Python's float() is exact, so the
         # values written by build_raw read back to the same doubles.
         numbers = text.where(given, "nan").astype(np.float64)
-        _fail(numbers < 0, text, "negative value", column, source)
+        if spec.bounds is None or spec.bounds[0] >= 0:
+            _fail(numbers < 0, text, "negative value", column, source)
         _check_bounds(given, numbers, text, spec, column, source)
         return numbers
     if kind == "bool":
