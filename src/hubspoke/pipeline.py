@@ -27,6 +27,8 @@ MEASURE_PARAMS = (
     "null_replicates",
     "null_seed",
     "null_models",
+    "min_observed_share",
+    "require_hub_pairs",
 )
 YEARLY_TABLES = ("trade", "trade_world")  # read only the job's years of these
 

@@ -7,6 +7,9 @@ Binary centralization and hub indices use the undirected binary graph (a tie whe
 direction passes the threshold) for undirected layers and the directed graph for directed
 layers; brokerage always uses the directed binary ties. Multiplex measures and null models use
 the default threshold.
+
+A layer-year that is not observed well enough (:mod:`hubspoke.observed`) keeps its rows with
+null values and a ``note`` saying why; ``observed_share`` is the share of its pairs observed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from hubspoke import brokerage, centralization, hubness, multiplex, networks, nulls
+from hubspoke import brokerage, centralization, hubness, multiplex, networks, nulls, observed
 from hubspoke.seeds import series_seed
 
 WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
@@ -76,6 +79,8 @@ def compute_year(
     null_replicates: int,
     null_seed: int,
     null_models: Mapping[str, str],
+    min_observed_share: float,
+    require_hub_pairs: bool,
 ) -> dict[str, pd.DataFrame]:
     """One year's ``centralization``, ``hub``, ``brokerage``, ``multiplex`` and ``nulls`` tables."""
     states = sorted(states)
@@ -84,7 +89,7 @@ def compute_year(
         p: partitions[partitions["partition"] == p].set_index("node")["group"].reindex(states)
         for p in partition_names
     }
-    cent, hubs, brok, default_binary = [], [], [], {}
+    cent, hubs, brok, default_binary, observation = [], [], [], {}, {}
     for layer in layers:
         directed = networks.is_directed(layer)
         W = networks.adjacency(edges, states, layer)
@@ -93,6 +98,15 @@ def compute_year(
             .set_index("node")["binarisation_base"]
             .reindex(states)
             .to_numpy()
+        )
+        observation[layer] = observed.layer_observation(
+            edges,
+            base,
+            states,
+            hub,
+            layer,
+            min_observed_share=min_observed_share,
+            require_hub_pairs=require_hub_pairs,
         )
         c, hrows = _hub_rows(W, h, WEIGHTED_MEASURES, directed, weighted=True)
         hrows += [("hub_share", hubness.hub_share(W, h)), *_structure_rows(W, h)]
@@ -121,6 +135,49 @@ def compute_year(
             edges, states, h, year, default_binary, layers, null_replicates, null_seed, null_models
         ),
     }
+    return _mask_unobserved(out, observation)
+
+
+# The value columns of each table that are null for a layer-year that is not measured.
+MEASURED_COLUMNS = {
+    "centralization": ["value"],
+    "hub": ["value"],
+    "brokerage": ["count", "expected", "sd", "z"],
+    "nulls": ["observed", "null_mean", "null_sd", "z", "p_value"],
+}
+
+
+def _mask_unobserved(
+    out: dict[str, pd.DataFrame], observation: Mapping[str, tuple[float, str | None]]
+) -> dict[str, pd.DataFrame]:
+    """Null the values of unmeasured layer-years (see :mod:`hubspoke.observed`); add the
+    ``observed_share`` and ``note`` columns (``nulls`` has its own ``note``)."""
+    share = {layer: s for layer, (s, _) in observation.items()}
+    why = {layer: note for layer, (_, note) in observation.items()}
+    for name, columns in MEASURED_COLUMNS.items():
+        df = out[name]
+        note = df["layer"].map(why).astype("string")
+        unmeasured = note.notna().to_numpy()
+        df.loc[unmeasured, columns] = np.nan
+        if name == "nulls":
+            df["note"] = note.fillna(df["note"])
+        else:
+            df["observed_share"] = df["layer"].map(share).astype("float64")
+            df["note"] = note
+    unmeasured = {layer for layer, note in why.items() if note is not None}
+    multi = out["multiplex"]
+    multi["note"] = pd.Series(pd.NA, index=multi.index, dtype="string")
+    if unmeasured:
+        # a layer overlap or a hub index across layers involving an unmeasured layer is unknown
+        involved = (
+            multi["layer_a"].isin(unmeasured)
+            | multi["layer_b"].isin(unmeasured)
+            | multi["node"].notna()
+        )
+        multi.loc[involved, "value"] = np.nan
+        multi.loc[involved, "note"] = "involves a layer not measured this year: " + ", ".join(
+            sorted(unmeasured)
+        )
     return out
 
 
@@ -143,7 +200,7 @@ def _brokerage_frame(frames, year) -> pd.DataFrame:
             "partition": "string",
             "node": "string",
             "role": "string",
-            "count": "int64",
+            "count": "Int64",
             "expected": "float64",
             "sd": "float64",
             "z": "float64",

@@ -31,6 +31,8 @@ rule analyse_years:
         null_replicates=config["nulls"]["replicates"],
         null_seed=config["nulls"]["seed"],
         null_models={v: config["nulls"][v] for v in ("binary", "weighted")},
+        min_observed_share=config["missing_data"]["min_observed_share"],
+        require_hub_pairs=config["missing_data"]["require_hub_pairs"],
     script:
         "../scripts/analyse_years.py"
 
