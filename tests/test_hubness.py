@@ -8,6 +8,7 @@ import pytest
 
 from hubspoke.hubness import (
     constraint,
+    dependence_asymmetry,
     effective_size,
     hub_rank,
     hub_share,
@@ -166,3 +167,30 @@ def test_hub_rank():
     # other nodes' NaN are not ranked; a NaN hub score has no rank
     assert hub_rank([NAN, 2, 1], 2) == 2
     assert math.isnan(hub_rank([NAN, 2, 1], 0))
+
+
+def test_dependence_asymmetry_by_hand():
+    # hub 0; spoke 1 sends 60% of its trade to the hub, the hub 10% of its trade to spoke 1;
+    # spoke 2: 20% vs 30%; spoke 3: unknown towards the hub (left out)
+    nan = np.nan
+    D = np.array(
+        [
+            [0.0, 0.1, 0.3, 0.05],
+            [0.6, 0.0, 0.2, 0.0],
+            [0.2, 0.1, 0.0, 0.0],
+            [nan, 0.0, 0.0, 0.0],
+        ]
+    )
+    got = dependence_asymmetry(D, 0)
+    assert got["spoke_dependence_on_hub"] == pytest.approx(0.4)
+    assert got["hub_dependence_on_spokes"] == pytest.approx(0.2)
+    assert got["dependence_asymmetry"] == pytest.approx(0.2)  # (0.5 + -0.1) / 2
+    assert got["spokes_more_dependent"] == 0.5
+
+
+def test_dependence_asymmetry_of_a_symmetric_or_unknown_layer():
+    D = np.full((3, 3), 0.5)
+    assert dependence_asymmetry(D, 1)["dependence_asymmetry"] == 0.0
+    assert dependence_asymmetry(D, 1)["spokes_more_dependent"] == 0.0
+    unknown = np.full((3, 3), np.nan)
+    assert all(np.isnan(v) for v in dependence_asymmetry(unknown, 0).values())

@@ -137,6 +137,29 @@ def test_trade_flow_keeps_reported_zeros_and_missing(trade):
     assert edges.loc[("CCC", "BBB"), "weight"] == 3.0
 
 
+def test_trade_dependence_is_the_pair_trade_over_the_world_total(trade):
+    # World totals: AAA 100 + 100, BBB 50 + 50, CCC 40 + 40 (exports + imports)
+    edges = _build(_inputs(trade), ["trade_dependence"])["edges"]
+    edges = edges.set_index(["source", "target"])
+    assert len(edges) == 6  # every ordered pair, directed
+    assert edges.loc[("AAA", "BBB"), "weight"] == 17.0 / 200  # AAA-BBB trade is 17
+    assert edges.loc[("BBB", "AAA"), "weight"] == 17.0 / 100
+    assert edges.loc[("CCC", "BBB"), "weight"] == 3.0 / 80
+    assert edges.loc[("BBB", "AAA"), "weight_source"] == "mixed"
+    # unknown trade stays unknown in both directions
+    assert np.isnan(edges.loc[("AAA", "CCC"), "weight"])
+    assert np.isnan(edges.loc[("CCC", "AAA"), "weight"])
+
+
+def test_unknown_as_nan_marks_only_unknown_pairs(trade):
+    edges = _build(_inputs(trade), ["trade_dependence"])["edges"]
+    W = networks.adjacency(edges, STATES, "trade_dependence")
+    assert W[0, 2] == 0.0  # adjacency reads an unknown pair as no tie
+    D = networks.unknown_as_nan(W, edges, STATES, "trade_dependence")
+    assert np.isnan(D[0, 2]) and np.isnan(D[2, 0])
+    assert D[1, 0] == 17.0 / 100 and not np.isnan(D[1, 2])
+
+
 def _date(s):
     return pd.Timestamp(s) if s else pd.NaT
 

@@ -72,6 +72,7 @@ def test_tiny_run_builds_every_table(tiny_run):
     assert set(edges["layer"]) == {
         "trade",
         "trade_flow",
+        "trade_dependence",
         "treaty",
         "membership",
         "membership_depth",

@@ -1,5 +1,6 @@
 """Hub-and-spoke measures for one layer: the hub's weight share, the density among the spokes,
-Burt's constraint and effective size, and how closely the layer resembles a star.
+Burt's constraint and effective size, how closely the layer resembles a star, and the asymmetry
+of trade dependence between the hub and its spokes.
 
 ``W`` / ``A`` are adjacency matrices ``(n, n)`` (or stacks ``(..., n, n)``): symmetric for
 undirected layers, ``W[i, j]`` the weight of the tie ``i -> j`` for directed ones; the diagonal is
@@ -89,6 +90,39 @@ def star_likeness(A, hub: int):
     with np.errstate(divide="ignore", invalid="ignore"):
         r = cov / np.sqrt(np.maximum(var, 0.0) * var_star)
     return _scalar(np.where(equal == cells, np.nan, r))
+
+
+DEPENDENCE_METRICS = (
+    "spoke_dependence_on_hub",
+    "hub_dependence_on_spokes",
+    "dependence_asymmetry",
+    "spokes_more_dependent",
+)
+
+
+def dependence_asymmetry(D: np.ndarray, hub: int) -> dict[str, float]:
+    """Hirschman's (1945) asymmetric dependence between the hub and its spokes.
+
+    ``D[i, j]`` is the share of ``i``'s trade with the World that is with ``j`` (the weights of
+    the ``trade_dependence`` layer), NaN where unknown. Over the spokes ``s`` whose two shares
+    are known: ``spoke_dependence_on_hub`` = mean ``D[s, hub]``, ``hub_dependence_on_spokes`` =
+    mean ``D[hub, s]``, ``dependence_asymmetry`` = mean ``D[s, hub] - D[hub, s]`` (positive: the
+    spokes depend on the hub more than it depends on them) and ``spokes_more_dependent`` = the
+    share of spokes with ``D[s, hub] > D[hub, s]``. All NaN when no spoke is known.
+    """
+    spokes = np.arange(D.shape[0]) != hub
+    on_hub, of_hub = D[spokes, hub], D[hub, spokes]
+    known = np.isfinite(on_hub) & np.isfinite(of_hub)
+    if not known.any():
+        return dict.fromkeys(DEPENDENCE_METRICS, math.nan)
+    on_hub, of_hub = on_hub[known], of_hub[known]
+    values = (
+        on_hub.mean(),
+        of_hub.mean(),
+        (on_hub - of_hub).mean(),
+        (on_hub > of_hub).mean(),
+    )
+    return {name: float(v) for name, v in zip(DEPENDENCE_METRICS, values, strict=True)}
 
 
 def hub_rank(scores, hub: int, *, ascending: bool = False):

@@ -7,6 +7,11 @@ Layers (one network per year and layer, nodes = the configured states):
   missing (kept as a row with a null weight and ``weight_source = "missing"``), never zero; a
   reported zero is kept as a row with weight 0 (no tie).
 - ``trade_flow``: directed exports a->b, reconciled the same way.
+- ``trade_dependence``: directed; weight a->b = the ``trade`` weight of the pair divided by a's
+  own reported trade with the World (exports FOB + imports CIF): the share of a's trade that is
+  with b, a's dependence on b in Hirschman's (1945) sense. Unknown when the pair's trade or a's
+  World total is unknown. Its binary network at a threshold equals the directed binary network
+  of ``trade`` at the same threshold (a tie a->b when b's share of a's trade reaches it).
 - ``treaty``: undirected; weight = number of bilateral treaties in force between the pair.
 - ``membership``: undirected; weight = number of organisations both states belong to.
 - ``membership_depth``: the same, each shared organisation weighted by its economic integration
@@ -31,9 +36,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-UNDIRECTED_LAYERS = ("trade", "treaty", "membership", "membership_depth")
-DIRECTED_LAYERS = ("trade_flow",)
+DIRECTED_LAYERS = ("trade_flow", "trade_dependence")
 SHARE_LAYERS = ("trade", "trade_flow")  # binarised by a share of the World total
+# built from the trade reports: a pair's weight can be unknown (a row with a null weight)
+TRADE_LAYERS = ("trade", "trade_flow", "trade_dependence")
 
 EDGE_COLUMNS = ["year", "layer", "source", "target", "weight", "weight_source"]
 NODE_COLUMNS = ["year", "layer", "node", "strength", "degree", "binarisation_base"]
@@ -104,6 +110,16 @@ def _undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:
             "weight_source": source,
         }
     )
+
+
+def _dependence(pairs: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """``trade_dependence`` edges from the undirected ``trade`` edges and the World totals."""
+    both = pd.concat(
+        [pairs, pairs.rename(columns={"source": "target", "target": "source"})], ignore_index=True
+    )
+    total = base.rename(columns={"node": "source", "trade": "world"})[["year", "source", "world"]]
+    both = both.merge(total, on=["year", "source"], how="left")
+    return both.assign(weight=both["weight"] / both["world"]).drop(columns="world")
 
 
 def _pair_counts(members: pd.DataFrame, weight: pd.Series | None = None) -> pd.DataFrame:
@@ -233,10 +249,12 @@ def build_networks(
     """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables (see module doc)."""
     states = sorted(states)
     flows = reconcile_flows(inputs["trade"], states, years, reconciliation)
+    base = binarisation_base(inputs["trade_world"], states, years)
     active = active_memberships(inputs["memberships"], states, years, rule, membership_kinds)
     orgs = inputs["organisations"]
     builders = {
         "trade": lambda: _undirected_trade(flows),
+        "trade_dependence": lambda: _dependence(_undirected_trade(flows), base),
         "trade_flow": lambda: (
             flows.rename(columns={"exporter": "source", "importer": "target"})
             .rename(columns={"value_usd_m": "weight"})
@@ -253,13 +271,12 @@ def build_networks(
             e["weight_source"] = None
         # trade layers keep reported zeros (weight 0: no tie, but reported) and missing
         # weights (null) as explicit rows; count layers list the pairs with a tie
-        frames.append(e if layer in SHARE_LAYERS else e[e["weight"] > 0])
+        frames.append(e if layer in TRADE_LAYERS else e[e["weight"] > 0])
     edges = pd.concat(frames, ignore_index=True)[EDGE_COLUMNS]
     edges = edges.astype({"year": "int64", "weight": "float64"})
     edges = edges.astype({c: "string" for c in ["layer", "source", "target", "weight_source"]})
     edges = edges.sort_values(["year", "layer", "source", "target"], ignore_index=True)
 
-    base = binarisation_base(inputs["trade_world"], states, years)
     nodes = node_table(edges, base, states, years, layers, hub)
     partitions = pd.concat(
         [subregion_partition(subregions, years), bloc_partition(active, orgs, states, years)],
@@ -312,6 +329,17 @@ def adjacency(edges: pd.DataFrame, states: Sequence[str], layer: str) -> np.ndar
     W[rows, cols] = e["weight"].to_numpy()
     if not is_directed(layer):
         W[cols, rows] = e["weight"].to_numpy()
+    return W
+
+
+def unknown_as_nan(W: np.ndarray, edges: pd.DataFrame, states: Sequence[str], layer: str):
+    """``W`` with NaN for the pairs of the layer whose weight is unknown (a null weight)."""
+    idx = {s: i for i, s in enumerate(states)}
+    e = edges[(edges["layer"] == layer) & edges["weight"].isna()]
+    W = W.copy()
+    W[e["source"].map(idx).to_numpy(), e["target"].map(idx).to_numpy()] = np.nan
+    if not is_directed(layer):
+        W[e["target"].map(idx).to_numpy(), e["source"].map(idx).to_numpy()] = np.nan
     return W
 
 

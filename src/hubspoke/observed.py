@@ -5,13 +5,14 @@ network with unknown ties as if they were absent would read missing data as "no 
 49 of the 105 pairs of the post-Soviet states are missing, 9 of them Russia's, which alone would
 rank Russia second in that year's trade layer.
 
-Rule: a layer-year of a trade layer is measured only when (1) at least ``min_observed_share`` of
-its pairs (undirected ``trade``) or ordered pairs (``trade_flow``) have a weight, (2) with
-``require_hub_pairs``, every pair of the hub has one, and (3) every state has its World total
-(the base of the share rule of binarisation; without it a state's ties at a threshold are
-unknown). Otherwise every measure of that layer-year is null and its ``note`` says why. Treaty
-and membership layers have no missing pairs (a pair without a treaty or shared organisation has
-none), so they are always measured.
+Rule: a layer-year of a layer built from the trade reports (``networks.TRADE_LAYERS``) is
+measured only when (1) at least ``min_observed_share`` of its pairs (ordered pairs for the
+directed layers) have a weight, (2) with ``require_hub_pairs``, every pair of the hub has one,
+and (3) for the layers binarised by a share of the World total, every state has that total
+(without it a state's ties at a threshold are unknown; ``trade_dependence`` carries the total in
+its weights already). Otherwise every measure of that layer-year is null and its ``note`` says
+why. Treaty and membership layers have no unknown pairs (a pair without a treaty or shared
+organisation has none), so they are always measured.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def layer_observation(
     ``edges`` holds the year's rows of the layer (trade layers have a row for every pair, with a
     null weight when unknown); ``base`` the states' World totals in the order of ``states``.
     """
-    if layer not in networks.SHARE_LAYERS:
+    if layer not in networks.TRADE_LAYERS:
         return 1.0, None
     n = len(states)
     pairs = n * (n - 1) if networks.is_directed(layer) else n * (n - 1) // 2
@@ -57,6 +58,6 @@ def layer_observation(
     if require_hub_pairs and hub_missing:
         reasons.append(f"{hub_missing} of the hub's pairs missing")
     without_base = [s for s, b in zip(states, base, strict=True) if not np.isfinite(b)]
-    if without_base:
+    if layer in networks.SHARE_LAYERS and without_base:
         reasons.append(f"no World total of {', '.join(without_base)}")
     return share, "; ".join(reasons) or None

@@ -110,6 +110,9 @@ def compute_year(
         )
         c, hrows = _hub_rows(W, h, WEIGHTED_MEASURES, directed, weighted=True)
         hrows += [("hub_share", hubness.hub_share(W, h)), *_structure_rows(W, h)]
+        if layer == "trade_dependence":
+            D = networks.unknown_as_nan(W, edges, states, layer)
+            hrows += list(hubness.dependence_asymmetry(D, h).items())
         cent += [(layer, "weighted", np.nan, m, v) for m, v in c]
         hubs += [(layer, "weighted", np.nan, m, v) for m, v in hrows]
         rule = binarisation[layer]
