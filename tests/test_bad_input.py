@@ -86,6 +86,27 @@ def empty_file(run: Path) -> list[str]:
     return ["data/raw/organisations.csv", "empty file"]
 
 
+def header_only(table: str, layer: str) -> Callable[[Path], list[str]]:
+    """The table reduced to its header line: the layer built from it would be empty."""
+
+    def case(run: Path) -> list[str]:
+        (run / table).write_text(lines(run, table)[0], encoding="utf-8")
+        return [table, f"no rows among the states in 2012-2016 for the layer {layer!r}"]
+
+    return case
+
+
+def world_year_missing(run: Path) -> list[str]:
+    kept = [line for line in lines(run, TRADE_WORLD) if ",2016," not in line]
+    (run / TRADE_WORLD).write_text("".join(kept), encoding="utf-8")
+    return [
+        "config",
+        "key 'years'",
+        "value 2016",
+        f"no World totals of the states for this year in {TRADE_WORLD}",
+    ]
+
+
 def semicolons(run: Path) -> list[str]:
     rows = [line.replace(",", ";") for line in lines(run, TRADE_WORLD)]
     (run / TRADE_WORLD).write_text("".join(rows))
@@ -167,6 +188,9 @@ CASES = {
     # data tables
     "missing file": missing_file,
     "empty file": empty_file,
+    "treaties: header only": header_only("data/raw/treaties.csv", "treaty"),
+    "memberships: header only": header_only(MEMBERSHIPS, "membership"),
+    "World totals without a year": world_year_missing,
     "semicolon delimiter": semicolons,
     "UTF-16 encoding": utf16,
     "Latin-1 encoding": latin1,

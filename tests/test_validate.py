@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from hubspoke.errors import InputError
-from hubspoke.validate import SCHEMAS, load_table
+from hubspoke.validate import SCHEMAS, load_inputs, load_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 TRADE = (FIXTURES / "trade.csv").read_text()
@@ -199,3 +199,43 @@ def test_depth_bounds(tmp_path):
 def test_unknown_table():
     with pytest.raises(InputError, match="unknown table"):
         load_table(FIXTURES / "trade.csv", "tariffs")
+
+
+INPUTS = ("trade", "trade_world", "treaties", "organisations", "memberships")
+LAYERS = ["trade", "trade_flow", "trade_dependence", "treaty", "membership", "membership_depth"]
+
+
+def _inputs(tmp_path, **replaced):
+    """Paths of the validation fixtures, with some tables replaced by the given text."""
+    paths = {name: FIXTURES / f"{name}.csv" for name in INPUTS}
+    for name, text in replaced.items():
+        paths[name] = write(tmp_path, text, f"{name}.csv")
+    return paths
+
+
+def test_every_configured_layer_needs_input_rows_among_the_states(tmp_path):
+    scope = {"states": ["KAZ", "RUS"], "years": [2019], "layers": LAYERS}
+    load_inputs(_inputs(tmp_path), **scope)  # the fixtures have a row for every layer
+    header = (FIXTURES / "treaties.csv").read_text().splitlines()[0] + "\n"
+    with pytest.raises(InputError, match="for the layer 'treaty'") as err:
+        load_inputs(_inputs(tmp_path, treaties=header), **scope)
+    assert err.value.source.endswith("treaties.csv") and "empty_layers" in err.value.message
+    # a layer declared empty may be
+    load_inputs(_inputs(tmp_path, treaties=header), **scope, empty_layers=["treaty"])
+    # rows that are not in force in the years do not count: T1 ends in 2018
+    ended = (
+        (FIXTURES / "treaties.csv").read_text().replace("2001-05-06,,", "2001-05-06,2018-12-31,")
+    )
+    with pytest.raises(InputError, match="for the layer 'treaty'"):
+        load_inputs(_inputs(tmp_path, treaties=ended), **scope)
+    # memberships of states outside the scope do not count either
+    others = (FIXTURES / "memberships.csv").read_text().replace("ORG1,KAZ", "ORG1,UZB")
+    with pytest.raises(InputError, match="for the layer 'membership'"):
+        load_inputs(_inputs(tmp_path, memberships=others), **scope)
+
+
+def test_world_totals_must_cover_every_year(tmp_path):
+    trade = (FIXTURES / "trade.csv").read_text() + "RUS,KAZ,2020,export_fob,1.5,false,synthetic\n"
+    with pytest.raises(InputError, match="no World totals of the states") as err:
+        load_inputs(_inputs(tmp_path, trade=trade), states=["KAZ", "RUS"], years=[2019, 2020])
+    assert (err.value.key, err.value.value) == ("years", 2020)

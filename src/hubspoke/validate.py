@@ -214,14 +214,18 @@ def load_inputs(
     states: Sequence[str],
     years: Sequence[int],
     did_bloc: str | None = None,
+    layers: Sequence[str] = (),
+    empty_layers: Sequence[str] = (),
 ) -> dict[str, pd.DataFrame]:
     """Load every input table (``paths``: table name -> file) and check the tables against
     each other and against the configuration.
 
     Beyond :func:`load_table`: every membership names an organisation of the organisations
     table; every configured state is a known ISO3 code reporting in the trade table; every
-    configured year has trade rows of the states (rows of other years are allowed and not
-    used); ``did_bloc`` is an organisation. Configuration problems name the config key.
+    configured year has trade rows and World totals of the states (rows of other years are
+    allowed and not used); each of ``layers`` has input rows among the states in the years
+    unless it is one of ``empty_layers`` (:func:`_check_layer_rows`); ``did_bloc`` is an
+    organisation. Configuration problems name the config key.
     """
     tables = {name: load_table(path, name) for name, path in paths.items()}
     if "memberships" in tables and "organisations" in tables:
@@ -236,6 +240,12 @@ def load_inputs(
         )
     if "trade" in tables:
         _check_coverage(tables["trade"], str(paths["trade"]), states, years)
+    if "trade_world" in tables:
+        what = f"World totals of the states for this year in {paths['trade_world']}"
+        _check_years(tables["trade_world"], what, states, years)
+    for layer in layers:
+        if layer not in empty_layers:
+            _check_layer_rows(tables, paths, layer, states, years)
     if did_bloc is not None and "organisations" in tables:
         if did_bloc not in set(tables["organisations"]["org_id"]):
             raise InputError(
@@ -247,6 +257,43 @@ def load_inputs(
     return tables
 
 
+# The input table each layer is built from, and the columns naming its states.
+LAYER_INPUTS = {
+    "trade": ("trade", ("reporter", "partner")),
+    "trade_flow": ("trade", ("reporter", "partner")),
+    "trade_dependence": ("trade", ("reporter", "partner")),
+    "treaty": ("treaties", ("state_a", "state_b")),
+    "membership": ("memberships", ("state",)),
+    "membership_depth": ("memberships", ("state",)),
+}
+
+
+def _check_layer_rows(tables, paths, layer: str, states: Sequence[str], years) -> None:
+    """A layer whose input has no row among the states in the years would be built empty and
+    read as "no ties" in every year: an error, unless the configuration lists the layer in
+    ``empty_layers``. Trade rows count when they carry a value; treaty and membership spells
+    when they are in force on some day of the years."""
+    name, columns = LAYER_INPUTS[layer]
+    if name not in tables:
+        return
+    table = tables[name]
+    inside = np.logical_and.reduce([table[c].isin(list(states)) for c in columns])
+    first, last = pd.Timestamp(min(years), 1, 1), pd.Timestamp(max(years), 12, 31)
+    if name == "trade":
+        inside &= table["year"].isin(list(years)) & table["value_usd_m"].notna()
+    elif name == "treaties":
+        start = table["in_force"].fillna(table["signed"])
+        inside &= (start <= last) & (table["ended"].isna() | (table["ended"] >= first))
+    else:
+        inside &= (table["start"] <= last) & (table["end"].isna() | (table["end"] >= first))
+    if not inside.any():
+        raise InputError(
+            str(paths[name]),
+            f"no rows among the states in {min(years)}-{max(years)} for the layer {layer!r} "
+            "(list it in the config key empty_layers if it is meant to be empty)",
+        )
+
+
 def _check_coverage(trade: pd.DataFrame, source: str, states: Sequence[str], years) -> None:
     reporters = set(trade["reporter"])
     for state in states:
@@ -256,15 +303,15 @@ def _check_coverage(trade: pd.DataFrame, source: str, states: Sequence[str], yea
             raise InputError(
                 "config", f"the state reports no trade in {source}", key="states", value=state
             )
-    covered = set(trade.loc[trade["reporter"].isin(list(states)), "year"])
+    _check_years(trade, f"trade rows of the states for this year in {source}", states, years)
+
+
+def _check_years(table: pd.DataFrame, what: str, states: Sequence[str], years) -> None:
+    """Every configured year has rows of the states (as reporters) in ``table``."""
+    covered = set(table.loc[table["reporter"].isin(list(states)), "year"])
     for year in years:
         if year not in covered:
-            raise InputError(
-                "config",
-                f"no trade rows of the states for this year in {source}",
-                key="years",
-                value=year,
-            )
+            raise InputError("config", f"no {what}", key="years", value=year)
 
 
 def validate_inputs(paths: Mapping[str, str | Path]) -> dict[str, tuple[pd.DataFrame, dict]]:

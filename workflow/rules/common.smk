@@ -57,6 +57,8 @@ def checked_config():
         states=cfg["states"],
         years=config_years(cfg),
         did_bloc=cfg["tests"]["did_bloc"],
+        layers=cfg["layers"],
+        empty_layers=cfg["empty_layers"],
     )
     for key, load in (("claims", load_claims), ("reference_checks", load_checks)):
         if not Path(cfg[key]).is_file():
