@@ -58,6 +58,64 @@ def test_reconcile_exporter_first_and_max(trade):
     assert mx[("AAA", "BBB")] == 12.0
 
 
+def test_reconcile_puts_a_fallback_report_on_the_rule_basis(trade):
+    imp = networks.reconcile_flows(trade, STATES, [2000], "importer_first", cif_fob_factor=1.1)
+    imp = imp.set_index(["exporter", "importer"])["value_usd_m"]
+    assert imp[("AAA", "BBB")] == 12.0  # the importer's CIF report as it is
+    assert imp[("BBB", "AAA")] == pytest.approx(5.5)  # the exporter's FOB 5 x 1.1
+    exp = networks.reconcile_flows(trade, STATES, [2000], "exporter_first", cif_fob_factor=1.1)
+    exp = exp.set_index(["exporter", "importer"])["value_usd_m"]
+    assert exp[("AAA", "BBB")] == 10.0
+    assert exp[("CCC", "AAA")] == pytest.approx(7.0 / 1.1)  # the importer's CIF on FOB basis
+    # max compares on the CIF basis: 10 x 1.3 = 13 beats the importer's 12
+    mx = networks.reconcile_flows(trade, STATES, [2000], "max", cif_fob_factor=1.3)
+    mx = mx.set_index(["exporter", "importer"])
+    assert mx.loc[("AAA", "BBB"), "value_usd_m"] == pytest.approx(13.0)
+    assert mx.loc[("AAA", "BBB"), "weight_source"] == "exporter"
+
+
+def test_one_report_rules_never_switch_source(trade):
+    imp = networks.reconcile_flows(trade, STATES, [2000], "importer_only", cif_fob_factor=1.1)
+    imp = imp.set_index(["exporter", "importer"])
+    assert imp.loc[("AAA", "BBB"), "value_usd_m"] == 12.0
+    # BBB->AAA has only the exporter's report: unknown, not the exporter's figure
+    assert np.isnan(imp.loc[("BBB", "AAA"), "value_usd_m"])
+    assert set(imp["weight_source"]) == {"importer", "missing"}
+    exp = networks.reconcile_flows(trade, STATES, [2000], "exporter_only")
+    assert set(exp["weight_source"]) == {"exporter", "missing"}
+    with pytest.raises(ValueError, match="unknown reconciliation"):
+        networks.reconcile_flows(trade, STATES, [2000], "importer")
+
+
+def test_source_switches_are_flagged_year_on_year():
+    edges = pd.DataFrame(
+        {
+            "year": [2000, 2001, 2002, 2003, 2005, 2000, 2001],
+            "layer": ["trade"] * 5 + ["treaty"] * 2,
+            "source": "AAA",
+            "target": "BBB",
+            "weight": [1.0, 2.0, np.nan, 4.0, 5.0, 1.0, 1.0],
+            "weight_source": [
+                "importer",
+                "exporter",
+                "missing",
+                "exporter",
+                "importer",
+                None,
+                None,
+            ],
+        }
+    )
+    flagged = networks.flag_source_switches(edges)
+    got = flagged["source_switch"].tolist()
+    # 2000: first year; 2001: importer -> exporter; 2002: unknown; 2003: the year before is
+    # unknown; 2005: 2004 absent; treaty rows: not a trade layer
+    assert got[:2] == [pd.NA, True] and all(v is pd.NA for v in got[2:])
+    assert flagged["source_switch"].dtype == "boolean"
+    same = edges.assign(weight_source=["importer"] * 5 + [None, None], year=range(2000, 2007))
+    assert networks.flag_source_switches(same)["source_switch"].tolist()[1:5] == [False] * 4
+
+
 def test_reconcile_never_invents_a_value_when_both_reports_missing(trade):
     for rule in ("importer_first", "exporter_first", "max"):
         f = networks.reconcile_flows(trade, STATES, [2000, 2001], rule)
@@ -108,6 +166,7 @@ def _build(inputs, layers, rule="any_day"):
         layers=layers,
         rule=rule,
         reconciliation="importer_first",
+        cif_fob_factor=1.0,
         membership_kinds=["full"],
         subregions=[{"group": "x", "states": ["AAA", "BBB"]}, {"group": "y", "states": ["CCC"]}],
     )

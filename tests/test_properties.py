@@ -13,7 +13,7 @@ from hubspoke.brokerage import ROLES, brokerage_table
 from hubspoke.build_raw import write_table
 from hubspoke.centralization import centralization
 from hubspoke.errors import InputError
-from hubspoke.networks import reconcile_flows
+from hubspoke.networks import RECONCILIATIONS, reconcile_flows
 from hubspoke.validate import MAX_TRADE_USD_M, load_table
 
 STATES = ["ARM", "BLR", "KAZ", "RUS"]
@@ -127,18 +127,26 @@ def trade_reports(draw):
     return frame.assign(year=2014)
 
 
-@pytest.mark.parametrize("rule", ["importer_first", "exporter_first", "max"])
+@pytest.mark.parametrize("rule", RECONCILIATIONS)
 @settings(max_examples=60, deadline=None)
 @given(trade=trade_reports())
 def test_reconciliation_never_invents_a_value(rule, trade):
-    flows = reconcile_flows(trade, STATES, [2014], rule)
+    flows = reconcile_flows(trade, STATES, [2014], rule, cif_fob_factor=1.1)
     both_missing = flows["fob"].isna() & flows["cif"].isna()
     assert flows.loc[both_missing, "value_usd_m"].isna().all()
     assert (flows.loc[both_missing, "weight_source"] == "missing").all()
-    known = flows[~both_missing]
-    assert known["value_usd_m"].notna().all()
-    from_a_report = (known["value_usd_m"] == known["fob"]) | (known["value_usd_m"] == known["cif"])
-    assert from_a_report.all()
+    value, fob, cif = flows["value_usd_m"], flows["fob"], flows["cif"]
+    if rule.endswith("_only"):  # one kind of report, never the other
+        own = cif if rule == "importer_only" else fob
+        assert ((value == own) | (value.isna() & own.isna())).all()
+        return
+    assert value[~both_missing].notna().all()
+    # a report as it is, or the other kind on the rule's basis (CIF = 1.1 x FOB)
+    if rule == "exporter_first":
+        allowed = (value == fob) | (value == cif / 1.1)
+    else:
+        allowed = (value == cif) | (value == fob * 1.1)
+    assert allowed[~both_missing].all()
 
 
 # --- the table importer --------------------------------------------------------------------------

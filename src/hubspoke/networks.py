@@ -19,9 +19,19 @@ Layers (one network per year and layer, nodes = the configured states):
 
 Reconciliation of a directed flow a->b from its two reports (exporter's FOB export figure,
 importer's CIF import figure): ``importer_first`` takes the importer's figure and falls back to
-the exporter's, ``exporter_first`` the reverse, ``max`` the larger available one. The edge's
-``weight_source`` says which report was used (``importer``, ``exporter``, ``mixed`` for an
-undirected pair whose two directions came from different reports).
+the exporter's, ``exporter_first`` the reverse, ``max`` the larger available one (compared on the
+CIF basis); ``importer_only`` and ``exporter_only`` take one report and never fall back (the flow
+is unknown without it), so the source never switches. The edge's ``weight_source`` says which
+report was used (``importer``, ``exporter``, ``mixed`` for an undirected pair whose two
+directions came from different reports). When a rule mixes the two kinds of report, the other
+kind is put on the basis of the rule's first kind with ``cif_fob_factor`` (CIF = factor x FOB;
+the IMF's usual factor is 1.10, DOTS Guide): importer-first and ``max`` weights are CIF values,
+exporter-first weights FOB values. The combined ``edges`` table flags every pair-year whose
+report differs from the pair's previous year (``source_switch``, :func:`flag_source_switches`):
+with ``importer_first`` in the default data Belarus-to-Russia exports come from Belarus's
+reports in 2009-2010, when Russia reports no trade with Belarus, and from Russia's before and
+after. A report that exists but is implausible (Kazakhstan's imports from Russia in 2010, about
+half of Russia's exports to it) is no switch; compare the rules to see its weight.
 
 Activity rule for treaties and memberships (``active_rule``): ``any_day`` counts a spell in year
 *y* when it is in force on any day of *y*; ``year_end`` when it is in force on 31 December.
@@ -40,6 +50,7 @@ DIRECTED_LAYERS = ("trade_flow", "trade_dependence")
 SHARE_LAYERS = ("trade", "trade_flow")  # binarised by a share of the World total
 # built from the trade reports: a pair's weight can be unknown (a row with a null weight)
 TRADE_LAYERS = ("trade", "trade_flow", "trade_dependence")
+RECONCILIATIONS = ("importer_first", "exporter_first", "max", "importer_only", "exporter_only")
 
 EDGE_COLUMNS = ["year", "layer", "source", "target", "weight", "weight_source"]
 NODE_COLUMNS = ["year", "layer", "node", "strength", "degree", "binarisation_base"]
@@ -58,13 +69,17 @@ def active_in_year(start: pd.Series, end: pd.Series, year: int, rule: str) -> pd
 
 
 def reconcile_flows(
-    trade: pd.DataFrame, states: Sequence[str], years: Sequence[int], rule: str
+    trade: pd.DataFrame,
+    states: Sequence[str],
+    years: Sequence[int],
+    rule: str,
+    cif_fob_factor: float = 1.0,
 ) -> pd.DataFrame:
     """Directed flows among ``states``: one row per (year, exporter, importer), every pair.
 
     Returns ``[year, exporter, importer, value_usd_m, weight_source, fob, cif]`` where ``fob`` is
-    the exporter's report and ``cif`` the importer's; ``value_usd_m`` is null when neither
-    report exists.
+    the exporter's report and ``cif`` the importer's (as reported); ``value_usd_m`` is the
+    reconciled value (module docstring), null when the rule's reports do not exist.
     """
     inside = trade[trade["reporter"].isin(states) & trade["partner"].isin(states)]
     fob = inside[inside["flow"] == "export_fob"].rename(
@@ -78,17 +93,37 @@ def reconcile_flows(
     ).to_frame(index=False)
     grid = grid[grid["exporter"] != grid["importer"]]
     flows = grid.merge(fob, how="left").merge(cif, how="left")
-    first, second = ("cif", "fob") if rule in ("importer_first", "max") else ("fob", "cif")
+    if rule not in RECONCILIATIONS:
+        raise ValueError(f"unknown reconciliation rule {rule!r}")
+    on_cif_basis = rule in ("importer_first", "importer_only", "max")
+    first, second = ("cif", "fob") if on_cif_basis else ("fob", "cif")
+    # the other kind of report on the basis of the first: CIF = factor x FOB
+    other = flows[second] * cif_fob_factor if on_cif_basis else flows[second] / cif_fob_factor
     names = {"cif": "importer", "fob": "exporter"}
     use_first = flows[first].notna()
     if rule == "max":
-        use_first &= ~(flows[second] > flows[first])
-    use_second = ~use_first & flows[second].notna()
-    flows["value_usd_m"] = flows[first].where(use_first, flows[second])
+        use_first &= ~(other > flows[first])
+    use_second = ~use_first & flows[second].notna() & ~rule.endswith("_only")
+    flows["value_usd_m"] = flows[first].where(use_first, other.where(use_second))
     flows["weight_source"] = np.select(
         [use_first, use_second], [names[first], names[second]], default="missing"
     )
     return flows[["year", "exporter", "importer", "value_usd_m", "weight_source", "fob", "cif"]]
+
+
+def flag_source_switches(edges: pd.DataFrame) -> pd.DataFrame:
+    """``edges`` with ``source_switch``: for the trade layers, whether a pair's report
+    (``weight_source``) differs from its previous year's; null for other layers, for a pair's
+    first year and where this or the previous year's weight is unknown."""
+    trade = edges["layer"].isin(TRADE_LAYERS) & (edges["weight_source"] != "missing")
+    known = edges[trade.fillna(False).astype(bool)].sort_values(
+        ["layer", "source", "target", "year"]
+    )
+    pair = [known[c] for c in ("layer", "source", "target")]
+    previous = known.groupby(pair, sort=False)["weight_source"].shift()
+    consecutive = known.groupby(pair, sort=False)["year"].diff() == 1
+    switch = (known["weight_source"] != previous).where(previous.notna() & consecutive)
+    return edges.assign(source_switch=switch.reindex(edges.index).astype("boolean"))
 
 
 def _undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:
@@ -243,12 +278,13 @@ def build_networks(
     layers: Sequence[str],
     rule: str,
     reconciliation: str,
+    cif_fob_factor: float,
     membership_kinds: Sequence[str],
     subregions: Sequence[Mapping],
 ) -> dict[str, pd.DataFrame]:
     """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables (see module doc)."""
     states = sorted(states)
-    flows = reconcile_flows(inputs["trade"], states, years, reconciliation)
+    flows = reconcile_flows(inputs["trade"], states, years, reconciliation, cif_fob_factor)
     base = binarisation_base(inputs["trade_world"], states, years)
     active = active_memberships(inputs["memberships"], states, years, rule, membership_kinds)
     orgs = inputs["organisations"]

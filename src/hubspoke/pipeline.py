@@ -15,6 +15,7 @@ NETWORK_PARAMS = (
     "layers",
     "rule",
     "reconciliation",
+    "cif_fob_factor",
     "membership_kinds",
     "subregions",
 )
@@ -72,8 +73,12 @@ def analyse_years(
     }
 
 
-def combine(paths: Sequence[str]) -> tuple[pd.DataFrame, dict]:
-    """Concatenate per-year tables (in the given order) with a provenance of their hashes."""
+def combine(name: str, paths: Sequence[str]) -> tuple[pd.DataFrame, dict]:
+    """Concatenate the per-year pieces of table ``name`` (in the given order) with a provenance
+    of their hashes; ``edges`` gains the cross-year ``source_switch`` flag."""
     frames = [tables.read_parquet(p) for p in paths]
     prov = tables.provenance(None, **{Path(p).parent.name: tables.sha256_file(p) for p in paths})
-    return pd.concat(frames, ignore_index=True), prov
+    combined = pd.concat(frames, ignore_index=True)
+    if name == "edges":
+        combined = networks.flag_source_switches(combined)
+    return combined, prov

@@ -51,7 +51,6 @@ from hubspoke.errors import InputError
 
 EXPORT, IMPORT = "export_fob", "import_cif"
 FLOW_WORDS = {EXPORT: "exports (FOB) to", IMPORT: "imports (CIF) from"}
-RECONCILIATIONS = ("importer_first", "exporter_first", "max")
 UNITS = ("usd_m", "percent", "rank")
 RESULT_COLUMNS = [
     "check_id",
@@ -324,7 +323,7 @@ def evaluate_reference_checks(
     source: str = "reference checks",
 ) -> pd.DataFrame:
     """One row per check (``RESULT_COLUMNS``), in the order of ``checks``."""
-    if reconciliation not in RECONCILIATIONS:
+    if reconciliation not in networks.RECONCILIATIONS:
         raise InputError(
             "config", "unknown reconciliation rule", key="reconciliation", value=reconciliation
         )

@@ -24,6 +24,7 @@ rule analyse_years:
         layers=config["layers"],
         rule=config["active_rule"],
         reconciliation=config["reconciliation"],
+        cif_fob_factor=config["cif_fob_factor"],
         membership_kinds=config["membership_kinds"],
         subregions=config["brokerage"]["subregions"],
         binarisation=config["binarisation"],
