@@ -1,6 +1,7 @@
 """Reference checks: every spec kind on a tiny synthetic trade table, computed by hand."""
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,7 @@ def check(spec, value=1.0, unit=None, tolerance=None, **extra):
         "value": value,
         "unit": unit,
         "year": extra.pop("year", Y),
+        "year_rule": "stated",
         "spec": spec,
         "tolerance": tolerance or {"absolute": 0},
         "citation": "test",
@@ -206,6 +208,73 @@ def test_tolerance(trade, world, stated, tolerance, within):
     assert (row["tolerance_kind"], row["tolerance"]) == (kind, value)
 
 
+@pytest.fixture
+def two_years(trade, world):
+    """The synthetic tables in 2013 and, every figure divided by 1.21, in 2011."""
+    base = trade.assign(year=2011, value_usd_m=trade["value_usd_m"] / 1.21)
+    base_world = world.assign(year=2011, value_usd_m=world["value_usd_m"] / 1.21)
+    return pd.concat([base, trade]), pd.concat([base_world, world])
+
+
+AAA_BBB = {"kind": "bilateral_trade", "a": "AAA", "b": "BBB", "reporter": "AAA"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        # AAA's view of AAA-BBB trade: 160 in 2013, 160 / 1.21 in 2011
+        ({"kind": "growth_ratio", "of": AAA_BBB, "base_year": 2011}, 1.21),
+        ({"kind": "growth", "of": AAA_BBB, "base_year": 2011, "annualized": False}, 21.0),
+        # 1.21 over two years is 1.1 a year
+        ({"kind": "growth", "of": AAA_BBB, "base_year": 2011, "annualized": True}, 10.0),
+    ],
+)
+def test_growth_by_hand(two_years, spec, expected):
+    row = found(spec, *two_years)
+    assert row["found_value"] == pytest.approx(expected, rel=1e-12)
+    assert "against 2011: AAA-reported exports (FOB) to BBB 82.6" in row["basis"]
+
+
+def test_growth_from_a_missing_base_is_nan(trade, world):
+    # no 2011 figures at all: the growth is unknown, never a growth from zero
+    row = found({"kind": "growth_ratio", "of": AAA_BBB, "base_year": 2011}, trade, world)
+    assert math.isnan(row["found_value"])
+    assert row["within_tolerance"] is pd.NA
+
+
+@pytest.mark.parametrize(
+    ("spec", "relation", "stated", "within"),
+    [
+        # found 160: "more than" is strict, "at most" inclusive
+        (AAA_BBB, "more_than", 159.0, True),
+        (AAA_BBB, "more_than", 160.0, False),
+        (AAA_BBB, "at_most", 160.0, True),
+        (AAA_BBB, "at_most", 159.0, False),
+        # CCC ranks 3rd among AAA's partners: "one of the three largest" holds, of two not
+        ({"kind": "partner_rank", "reporter": "AAA", "partner": "CCC"}, "at_most", 3, True),
+        ({"kind": "partner_rank", "reporter": "AAA", "partner": "CCC"}, "at_most", 2, False),
+        # about, the default: |160 - 170| = 10 > 0
+        (AAA_BBB, "about", 170.0, False),
+    ],
+)
+def test_relations(trade, world, spec, relation, stated, within):
+    c = check(spec, value=stated, relation=relation)
+    row = reference.evaluate_reference_checks([c], trade, world).iloc[0]
+    assert row["within_tolerance"] == within
+    assert row["relation"] == relation
+
+
+def test_relation_with_tolerance(trade, world):
+    # more than 165 with 10 of slack: 160 > 155
+    c = check(AAA_BBB, value=165.0, relation="more_than", tolerance={"absolute": 10})
+    assert reference.evaluate_reference_checks([c], trade, world).iloc[0]["within_tolerance"]
+
+
+def test_relation_defaults_to_about(trade, world):
+    row = reference.evaluate_reference_checks([check(AAA_BBB, value=160.0)], trade, world)
+    assert row.iloc[0]["relation"] == "about"
+
+
 def test_result_layout_and_order(trade, world):
     checks = reference.load_checks(FIXTURES / "checks.yaml")
     out = reference.evaluate_reference_checks(checks, trade, world)
@@ -216,9 +285,36 @@ def test_result_layout_and_order(trade, world):
     assert str(out["within_tolerance"].dtype) == "boolean"
     assert out["year"].dtype == np.int64
     assert str(out["basis"].dtype) == "string"
+    assert out["year_rule"].tolist() == ["stated", "stated"]
+
+
+def test_not_checkable_table():
+    statements = reference.load_not_checkable(FIXTURES / "checks.yaml")
+    out = reference.not_checkable_table(statements)
+    assert list(out.columns) == reference.NOT_CHECKABLE_COLUMNS
+    assert out.iloc[0].tolist() == [
+        "aaa_treaties",
+        "AAA and BBB signed more than 200 treaties.",
+        "the trade tables hold no treaties",
+        "synthetic test fixture",
+    ]
+    assert (out.dtypes == "string").all()
+
+
+def test_not_checkable_is_optional(tmp_path):
+    document = yaml.safe_load((FIXTURES / "checks.yaml").read_text())
+    del document["not_checkable"]
+    path = tmp_path / "checks.yaml"
+    path.write_text(yaml.safe_dump(document))
+    assert reference.load_not_checkable(path) == []
+    assert len(reference.load_checks(path)) == 2
 
 
 # --- validation ----------------------------------------------------------------------------
+
+
+GROWTH_2011 = {"kind": "growth_ratio", "of": AAA_BBB, "base_year": 2013}
+AAA_CCC_SHARE = {"kind": "share", "reporter": "AAA", "partner": "CCC", "of": "total"}
 
 
 def write_checks(tmp_path, mutate):
@@ -241,6 +337,61 @@ def write_checks(tmp_path, mutate):
         (lambda c: c.update(tolerance={"absolute": 1, "relative": 0.1}), "tolerance", "too many"),
         (lambda c: c.update(year="2013"), "year", "is not of type 'integer'"),
         (lambda c: c.update(id="aaa_bbb_trade"), "id", "duplicate id"),
+        (lambda c: c.pop("year_rule"), "year_rule", "missing key"),
+        (lambda c: c.update(year_rule="agreement"), "year_rule", "is not one of"),
+        (lambda c: c.update(year_rule="paragraph"), "paragraph", "year_rule 'paragraph' needs"),
+        (lambda c: c.update(paragraph=[5, 9]), "paragraph", "goes with year_rule 'paragraph'"),
+        (
+            lambda c: c.update(year_rule="paragraph", paragraph=[9, 5]),
+            "paragraph",
+            "first line after last",
+        ),
+        (lambda c: c.update(year_rule="paragraph", paragraph=[9]), "paragraph", "too short"),
+        (lambda c: c.update(relation="less_than"), "relation", "is not one of"),
+        (
+            lambda c: c.update(unit="ratio", spec=GROWTH_2011),
+            "spec.base_year",
+            "must be before the year",
+        ),
+        (lambda c: c.update(window=[2010, 2013]), "window", "goes with year_rule 'paragraph'"),
+        (
+            lambda c: c.update(year_rule="paragraph", paragraph=[1, 2], window=[2010, 2012]),
+            "window",
+            "year outside the window",
+        ),
+        (
+            lambda c: c.update(
+                year_rule="paragraph",
+                paragraph=[1, 2],
+                window=[2010, 2013],
+                unit="ratio",
+                spec={**GROWTH_2011, "base_year": 2011},
+            ),
+            "spec.base_year",
+            "every year of the window",
+        ),
+        (
+            lambda c: c.update(
+                unit="ratio",
+                spec={**GROWTH_2011, "base_year": 2003, "of": {**AAA_CCC_SHARE}},
+            ),
+            "spec.of.kind",
+            "is not one of",
+        ),
+        (
+            lambda c: c.update(
+                unit="ratio",
+                spec={**GROWTH_2011, "base_year": 2003, "of": {**AAA_BBB, "reporter": "CCC"}},
+            ),
+            "spec.of.reporter",
+            "reporter must be a, b or 'reconciled'",
+        ),
+        (lambda c: c.update(spec={**GROWTH_2011, "base_year": 2003}), "unit", "gives unit 'ratio'"),
+        (
+            lambda c: c.update(unit="ratio", spec={**GROWTH_2011, "base_year": 2003, "of": {}}),
+            "spec.of.kind",
+            "missing key",
+        ),
     ],
 )
 def test_bad_checks_name_file_check_and_key(tmp_path, mutate, key, words):
@@ -262,11 +413,51 @@ def test_bilateral_reporter_must_be_a_side(tmp_path):
         reference.load_checks(write_checks(tmp_path, mutate))
 
 
-def test_top_level_must_be_checks(tmp_path):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- id: x\n",
+        "not_checkable: [{id: x}]\n",  # the checks are not optional
+        "checks: [{id: x}]\nremarks: [x]\n",
+    ],
+)
+def test_top_level_must_be_checks(tmp_path, text):
     path = tmp_path / "checks.yaml"
-    path.write_text("- id: x\n")
-    with pytest.raises(InputError, match="single key 'checks'"):
+    path.write_text(text)
+    with pytest.raises(InputError, match="the key 'checks' \\(and optionally 'not_checkable'\\)"):
         reference.load_checks(path)
+
+
+def test_not_checkable_must_be_a_non_empty_list(tmp_path):
+    document = yaml.safe_load((FIXTURES / "checks.yaml").read_text())
+    document["not_checkable"] = []
+    path = tmp_path / "checks.yaml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(InputError, match="expected a non-empty list") as err:
+        reference.load_checks(path)
+    assert err.value.key == "not_checkable"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "key", "words"),
+    [
+        (lambda s: s.pop("reason"), "reason", "missing key"),
+        (lambda s: s.update(reason=""), "reason", "'' should be non-empty"),
+        (lambda s: s.update(year=2013), "year", "unknown key"),
+        (lambda s: s.update(id="aaa_bbb_trade"), "id", "duplicate id"),
+    ],
+)
+def test_bad_not_checkable_names_file_statement_and_key(tmp_path, mutate, key, words):
+    document = yaml.safe_load((FIXTURES / "checks.yaml").read_text())
+    mutate(document["not_checkable"][0])
+    path = tmp_path / "checks.yaml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(InputError) as err:
+        reference.load_checks(path)
+    assert (err.value.source, err.value.key) == (str(path), key)
+    entry = document["not_checkable"][0].get("id")
+    assert f"statement {entry!r}: {words}" in str(err.value)
+    assert words in str(err.value)
 
 
 def test_unknown_reconciliation(trade, world):
@@ -274,9 +465,91 @@ def test_unknown_reconciliation(trade, world):
         reference.evaluate_reference_checks([], trade, world, reconciliation="mean")
 
 
+SHIPPED = REPO / "config" / "reference_checks.yaml"
+
+
 def test_shipped_checks_are_valid():
-    checks = reference.load_checks(REPO / "config" / "reference_checks.yaml")
+    checks = reference.load_checks(SHIPPED)
     assert len(checks) == len({c["id"] for c in checks})
+    assert len(reference.load_not_checkable(SHIPPED)) >= 1
+
+
+def test_shipped_stated_years_are_in_the_statement():
+    for c in reference.load_checks(SHIPPED):
+        if c["year_rule"] == "stated":
+            assert str(c["year"]) in c["statement"], c["id"]
+
+
+@pytest.mark.parametrize("check_id", ["kaz_share_rus", "arm_export_share_rus"])
+def test_undated_shares_follow_the_paragraph_rule(check_id):
+    # Neither share names a year; each paragraph's latest year is 2019 and it states the
+    # window 1996-2019 ("from $2.39B in 1996 to $13.9B in 2019"), so the share is checked in
+    # 2019 and reported in every year 1996-2019, not in 2012 where DOTS happens to agree.
+    c = {c["id"]: c for c in reference.load_checks(SHIPPED)}[check_id]
+    assert (c["year_rule"], c["year"], c["window"]) == ("paragraph", 2019, [1996, 2019])
+
+
+def test_window_rows(two_years):
+    trade, world = two_years
+    c = check(AAA_BBB, value=160.0, year=2013, year_rule="paragraph", paragraph=[1, 2])
+    c["window"] = [2011, 2013]
+    out = reference.evaluate_reference_checks([c], trade, world)
+    assert out["year"].tolist() == [2011, 2012, 2013]
+    assert out["year_rule"].tolist() == ["window", "window", "paragraph"]
+    # 2012 has no figures: reported as unknown, not dropped
+    assert out["within_tolerance"].tolist() == [False, pd.NA, True]
+    assert out["found_value"].iloc[0] == pytest.approx(160 / 1.21)
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+WINDOW = re.compile(r"from \S+ in ((?:19|20)\d\d) to \S+ in ((?:19|20)\d\d)")
+
+
+def paragraph_text(lines: list[str], first: int, last: int) -> str:
+    """Lines ``first``-``last`` (1-based) of the paper without its footnotes: in the
+    extracted text a footnote block opens with a line of 20 or more blanks and ends where the
+    next page starts (a line opening with one blank then text)."""
+    kept, in_notes = [], False
+    for line in lines[first - 1 : last]:
+        if len(line) >= 20 and not line.strip():
+            in_notes = True
+        elif in_notes and re.match(r" \S", line):
+            in_notes = False
+        if not in_notes:
+            kept.append(line)
+    return " ".join(line.strip() for line in kept if line.strip())
+
+
+@pytest.fixture
+def paper_lines(shared_data):
+    path = shared_data.parent / "paper" / "source-paper.txt"
+    if not path.is_file():
+        pytest.skip(f"the source paper is not at {path}")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_paragraph_text_drops_footnotes():
+    lines = [
+        "Text of 2013,",
+        "                         ",
+        "13 Source, accessed 2019.",
+        " and 2014.",
+    ]
+    assert paragraph_text(lines, 1, 4) == "Text of 2013, and 2014."
+
+
+@pytest.mark.shared
+def test_shipped_years_follow_the_rule_in_the_paper(paper_lines):
+    undated = [c for c in reference.load_checks(SHIPPED) if c["year_rule"] == "paragraph"]
+    assert {"kaz_share_rus", "arm_export_share_rus", "arm_import_share_rus"} <= {
+        c["id"] for c in undated
+    }
+    for c in undated:
+        text = paragraph_text(paper_lines, *c["paragraph"])
+        assert c["year"] == max(int(y) for y in YEAR.findall(text)), c["id"]
+        window = WINDOW.search(text)
+        expected = [int(y) for y in window.groups()] if window else None
+        assert c.get("window") == expected, c["id"]
 
 
 # --- the real data -------------------------------------------------------------------------
@@ -292,12 +565,14 @@ def test_shipped_checks_on_the_built_trade_tables(shared_data, capsys):
     trade = load_table(raw / "trade.csv", "trade")
     world = load_table(raw / "trade_world.csv", "trade_world")
     checks = reference.load_checks(REPO / "config" / "reference_checks.yaml")
-    out = reference.evaluate_reference_checks(checks, trade, world).set_index("check_id")
+    rows = reference.evaluate_reference_checks(checks, trade, world)
+    assert rows["found_value"].notna().all(), rows.loc[rows["found_value"].isna(), "basis"]
+    out = rows[rows["year_rule"] != "window"].set_index("check_id")
+    assert len(out) == len(checks)
     with capsys.disabled(), pd.option_context("display.width", 250, "display.max_colwidth", 60):
         print(
             out[["year", "stated_value", "found_value", "relative_difference", "within_tolerance"]]
         )
-    assert out["found_value"].notna().all(), out.loc[out["found_value"].isna(), "basis"]
     # Read off the publisher's workbook (imf-dots/DOTS_18.xlsx, Belarus, row "Russian
     # Federation", column 2013): exports FOB 16837.46, imports CIF 22904.9581.
     assert out.loc["blr_exports_rus_2013", "found_value"] == pytest.approx(16837.46, abs=0.01)
@@ -305,4 +580,12 @@ def test_shipped_checks_on_the_built_trade_tables(shared_data, capsys):
     # ... and its World row: exports 37132.3006 + imports 43022.5503 = 80154.8509
     assert out.loc["blr_share_rus_2013", "found_value"] == pytest.approx(
         100 * 39742.4181 / 80154.8509, abs=1e-3
+    )
+    # ... and its columns 2012 (exports FOB 16308.8945) and 2003 (exports FOB 4879.857799,
+    # imports CIF 7601.9168)
+    assert out.loc["blr_exports_rus_growth_2013", "found_value"] == pytest.approx(
+        100 * (16837.46 / 16308.8945 - 1), abs=1e-6
+    )
+    assert out.loc["blr_rus_trade_growth_2003_2013", "found_value"] == pytest.approx(
+        39742.4181 / (4879.857799 + 7601.9168), abs=1e-6
     )

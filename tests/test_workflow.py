@@ -131,14 +131,24 @@ def test_default_run_claims_and_reference_checks_are_well_formed(default_run):
     p = claims["p_value"].dropna()
     assert p.between(0, 1).all()
     checks = pd.read_parquet(results / "tests" / "reference_checks.parquet")
-    assert len(checks) == checks["check_id"].nunique() >= 14
+    assert not checks.duplicated(["check_id", "year"]).any()
+    rule_rows = checks[checks["year_rule"] != "window"]
+    assert len(rule_rows) == rule_rows["check_id"].nunique() >= 14
     assert checks["found_value"].notna().all()
     # facts the data must reproduce (DOTS): Belarus is Kazakhstan's 24th partner in 2013
-    rank = checks.set_index("check_id").loc["kaz_rank_blr_2013"]
+    rank = rule_rows.set_index("check_id").loc["kaz_rank_blr_2013"]
     assert rank["found_value"] == 24 and rank["within_tolerance"]
     assert (results / "figures" / "trade_networks.png").stat().st_size > 0
     report = (results / "report.html").read_text()
-    for item in ("claims.csv", "reference_checks.csv", "series.png", "brokerage.png"):
+    not_checkable = pd.read_parquet(results / "tests" / "reference_not_checkable.parquet")
+    assert "blr_rus_trade_2014_jan_sep" in set(not_checkable["statement_id"])
+    for item in (
+        "claims.csv",
+        "reference_checks.csv",
+        "reference_not_checkable.csv",
+        "series.png",
+        "brokerage.png",
+    ):
         assert item in report
 
 

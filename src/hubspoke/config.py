@@ -76,17 +76,27 @@ def check_against_schema(
 
 def load_yaml_list(path: str | Path, top_key: str) -> list:
     """The non-empty list under the single key ``top_key`` of a YAML file, or ``InputError``."""
+    return load_yaml_lists(path, top_key)[top_key]
+
+
+def load_yaml_lists(path: str | Path, top_key: str, optional: tuple[str, ...] = ()) -> dict:
+    """The non-empty lists under the keys of a YAML file: ``top_key`` and any of ``optional``
+    present (no other key), by key, or ``InputError``."""
     source = str(path)
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise InputError(source, f"cannot read YAML: {err}".splitlines()[0]) from err
-    if not isinstance(document, dict) or set(document) != {top_key}:
-        raise InputError(source, f"expected a mapping with the single key {top_key!r}", key=top_key)
-    items = document[top_key]
-    if not isinstance(items, list) or not items:
-        raise InputError(source, "expected a non-empty list", key=top_key)
-    return items
+    allowed = {top_key, *optional}
+    if not isinstance(document, dict) or top_key not in document or not set(document) <= allowed:
+        keys = f"the single key {top_key!r}"
+        if optional:
+            keys = f"the key {top_key!r} (and optionally {', '.join(map(repr, optional))})"
+        raise InputError(source, f"expected a mapping with {keys}", key=top_key)
+    for key, items in document.items():
+        if not isinstance(items, list) or not items:
+            raise InputError(source, "expected a non-empty list", key=key)
+    return document
 
 
 def entry_name(kind: str, item, index: int) -> str:

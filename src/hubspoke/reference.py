@@ -22,6 +22,13 @@ A reference check (one entry of ``config/reference_checks.yaml``) pairs a stated
     reported has an unknown total: it counts as ranking above when its reported flow alone
     exceeds the target's total, otherwise it is left out of the ranking and ``basis`` says how
     many were left out and the largest of their reported flows. Ties share the best rank.
+``growth``  (unit ``percent``)
+    The change of a ``flow`` or ``bilateral_trade`` spec (``of``) from ``base_year`` to the
+    check's year, in percent: ``100 * (v / v0 - 1)``, or with ``annualized: true`` the
+    compound annual rate ``100 * ((v / v0) ** (1 / (year - base_year)) - 1)``.
+``growth_ratio``  (unit ``ratio``)
+    ``v / v0`` of a ``flow`` or ``bilateral_trade`` spec (``of``), from ``base_year`` to the
+    check's year ("fourfold" is 4).
 
 Reconciliation (``reconciliation`` argument, the same rule names as the workflow's config key):
 ``importer_first`` takes the importer's CIF figure and falls back to the exporter's FOB figure
@@ -29,11 +36,23 @@ Reconciliation (``reconciliation`` argument, the same rule names as the workflow
 ``max`` the larger of the two available figures (:func:`hubspoke.networks.reconcile_flows`).
 
 Tolerance: ``{absolute: x}`` (in the check's unit) or ``{relative: x}`` (a fraction of the
-stated value). A check is within tolerance when ``|found - stated| <= x`` (relative:
-``<= x * |stated|``). A mismatch is a finding (``within_tolerance`` False), never an error; a
-quantity the data cannot give (a flow not reported) gives ``found_value`` NaN and
+stated value), and the check's ``relation`` says how the found value is compared with the
+stated one: ``about`` (the default; within when ``|found - stated| <= x``, relative:
+``<= x * |stated|``), ``more_than`` (the paper says "more than": within when
+``found > stated - x``) or ``at_most`` (e.g. "one of the six major partners", rank 6: within
+when ``found <= stated + x``). A mismatch is a finding (``within_tolerance`` False), never an
+error; a quantity the data cannot give (a flow not reported) gives ``found_value`` NaN and
 ``within_tolerance`` NA, with ``basis`` saying what is missing. Missing values are never
 treated as zero.
+
+Comparison year (``year_rule``), never chosen by agreement with the data: ``stated`` when the
+statement names its year; ``paragraph`` when it does not: ``year`` is then the latest year its
+paragraph of the paper refers to (the paragraph's lines declared in ``paragraph``,
+``[first, last]``; ``tests/test_reference.py`` checks the year against the paper), and when
+that paragraph states a window of years (``window``, ``[first, last]``) the check is also
+reported in every other year of the window, those rows marked ``window``. The file may also
+list, under ``not_checkable``, the paper's statements the trade tables cannot check, each
+with its ``reason`` (:func:`load_not_checkable`, :func:`not_checkable_table`).
 """
 
 from __future__ import annotations
@@ -46,17 +65,20 @@ from typing import NamedTuple
 import pandas as pd
 
 from hubspoke import networks
-from hubspoke.config import check_against_schema, entry_name, load_yaml_list
+from hubspoke.config import check_against_schema, entry_name, load_yaml_lists
 from hubspoke.errors import InputError
 
 EXPORT, IMPORT = "export_fob", "import_cif"
 FLOW_WORDS = {EXPORT: "exports (FOB) to", IMPORT: "imports (CIF) from"}
-UNITS = ("usd_m", "percent", "rank")
+UNITS = ("usd_m", "percent", "ratio", "rank")
+RELATIONS = ("about", "more_than", "at_most")
 RESULT_COLUMNS = [
     "check_id",
     "statement",
     "unit",
     "year",
+    "year_rule",
+    "relation",
     "stated_value",
     "found_value",
     "difference",
@@ -82,6 +104,12 @@ def _spec_schema(**properties) -> dict:
     }
 
 
+LEVEL_KINDS = ("flow", "bilateral_trade")  # the specs a growth is computed of
+_LEVEL_SPEC = {
+    "type": "object",
+    "properties": {"kind": {"enum": list(LEVEL_KINDS)}},
+    "required": ["kind"],
+}
 SPEC_SCHEMAS = {
     "flow": _spec_schema(
         exporter=_ISO3,
@@ -95,13 +123,23 @@ SPEC_SCHEMAS = {
         reporter=_ISO3, partner=_ISO3, of={"enum": ["total", "exports", "imports"]}
     ),
     "partner_rank": _spec_schema(reporter=_ISO3, partner=_ISO3),
+    "growth": _spec_schema(
+        of=_LEVEL_SPEC, base_year={"type": "integer"}, annualized={"type": "boolean"}
+    ),
+    "growth_ratio": _spec_schema(of=_LEVEL_SPEC, base_year={"type": "integer"}),
 }
 SPEC_UNITS = {
     "flow": "usd_m",
     "bilateral_trade": "usd_m",
     "share": "percent",
     "partner_rank": "rank",
+    "growth": "percent",
+    "growth_ratio": "ratio",
 }
+_LINE = {"type": "integer", "minimum": 1}
+_LINES = {"type": "array", "prefixItems": [_LINE, _LINE], "items": False, "minItems": 2}
+_YEAR = {"type": "integer"}
+_YEARS = {"type": "array", "prefixItems": [_YEAR, _YEAR], "items": False, "minItems": 2}
 
 CHECK_SCHEMA = {
     "type": "object",
@@ -112,6 +150,10 @@ CHECK_SCHEMA = {
         "value": {"type": "number"},
         "unit": {"enum": list(UNITS)},
         "year": {"type": "integer"},
+        "year_rule": {"enum": ["stated", "paragraph"]},
+        "paragraph": _LINES,
+        "window": _YEARS,
+        "relation": {"enum": list(RELATIONS)},
         "spec": {
             "type": "object",
             "properties": {"kind": {"enum": list(SPEC_SCHEMAS)}},
@@ -129,23 +171,86 @@ CHECK_SCHEMA = {
         },
         "citation": {"type": "string", "minLength": 1},
     },
-    "required": ["id", "statement", "value", "unit", "year", "spec", "tolerance", "citation"],
+    "required": [
+        "id",
+        "statement",
+        "value",
+        "unit",
+        "year",
+        "year_rule",
+        "spec",
+        "tolerance",
+        "citation",
+    ],
 }
+NOT_CHECKABLE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "id": CHECK_SCHEMA["properties"]["id"],
+        "statement": {"type": "string", "minLength": 1},
+        "reason": {"type": "string", "minLength": 1},
+        "citation": {"type": "string", "minLength": 1},
+    },
+    "required": ["id", "statement", "reason", "citation"],
+}
+NOT_CHECKABLE_COLUMNS = ["statement_id", "statement", "reason", "citation"]
 
 
 # --- configuration -------------------------------------------------------------------------
 
 
+def _validate_spec(spec: Mapping, source: str, where: str, key: str) -> None:
+    kind = spec["kind"]
+    check_against_schema(spec, SPEC_SCHEMAS[kind], source=source, where=where, key=key)
+    if kind in ("growth", "growth_ratio"):
+        _validate_spec(spec["of"], source, where, f"{key}.of")
+    if kind == "bilateral_trade" and spec["reporter"] not in (spec["a"], spec["b"], "reconciled"):
+        raise InputError(
+            source,
+            f"{where}: reporter must be a, b or 'reconciled'",
+            key=f"{key}.reporter",
+            value=spec["reporter"],
+        )
+
+
+def _validate_year(check: Mapping, source: str, where: str) -> None:
+    if check["year_rule"] == "paragraph" and "paragraph" not in check:
+        raise InputError(source, f"{where}: year_rule 'paragraph' needs it", key="paragraph")
+    for key in ("paragraph", "window"):
+        if check["year_rule"] == "stated" and key in check:
+            raise InputError(source, f"{where}: {key} goes with year_rule 'paragraph'", key=key)
+    first, last = check.get("paragraph", (0, 0))
+    if first > last:
+        raise InputError(source, f"{where}: first line after last", key="paragraph", value=first)
+    first, last = check.get("window", (check["year"], check["year"]))
+    if not first <= check["year"] <= last:
+        raise InputError(source, f"{where}: year outside the window", key="window", value=first)
+    base = check["spec"].get("base_year")
+    if base is not None and base >= first:
+        raise InputError(
+            source,
+            f"{where}: base_year must be before the year (every year of the window)",
+            key="spec.base_year",
+            value=base,
+        )
+
+
+def _check_ids(entries: Sequence[Mapping], kind: str, source: str, seen: set[str]) -> None:
+    for i, entry in enumerate(entries):
+        if entry["id"] in seen:
+            where = entry_name(kind, entry, i)
+            raise InputError(source, f"{where}: duplicate id", key="id", value=entry["id"])
+        seen.add(entry["id"])
+
+
 def validate_checks(checks: Sequence, source: str = "reference checks") -> list[dict]:
     """Validate a list of reference checks; returns it unchanged or raises ``InputError``."""
-    seen: set[str] = set()
     for i, check in enumerate(checks):
         where = entry_name("check", check, i)
         check_against_schema(check, CHECK_SCHEMA, source=source, where=where)
         kind = check["spec"]["kind"]
-        check_against_schema(
-            check["spec"], SPEC_SCHEMAS[kind], source=source, where=where, key="spec"
-        )
+        _validate_spec(check["spec"], source, where, "spec")
         if check["unit"] != SPEC_UNITS[kind]:
             raise InputError(
                 source,
@@ -153,27 +258,42 @@ def validate_checks(checks: Sequence, source: str = "reference checks") -> list[
                 key="unit",
                 value=check["unit"],
             )
-        spec = check["spec"]
-        if kind == "bilateral_trade" and spec["reporter"] not in (
-            spec["a"],
-            spec["b"],
-            "reconciled",
-        ):
-            raise InputError(
-                source,
-                f"{where}: reporter must be a, b or 'reconciled'",
-                key="spec.reporter",
-                value=spec["reporter"],
-            )
-        if check["id"] in seen:
-            raise InputError(source, f"{where}: duplicate id", key="id", value=check["id"])
-        seen.add(check["id"])
+        _validate_year(check, source, where)
+    _check_ids(checks, "check", source, set())
     return list(checks)
 
 
+def _load(path: str | Path) -> tuple[list[dict], list[dict]]:
+    lists = load_yaml_lists(path, "checks", ("not_checkable",))
+    source = str(path)
+    checks = validate_checks(lists["checks"], source)
+    statements = lists.get("not_checkable", [])
+    for i, statement in enumerate(statements):
+        where = entry_name("statement", statement, i)
+        check_against_schema(statement, NOT_CHECKABLE_SCHEMA, source=source, where=where)
+    _check_ids(statements, "statement", source, {c["id"] for c in checks})
+    return checks, list(statements)
+
+
 def load_checks(path: str | Path) -> list[dict]:
-    """Read and validate a reference-checks YAML file (a mapping with the key ``checks``)."""
-    return validate_checks(load_yaml_list(path, "checks"), str(path))
+    """The checks of a reference-checks YAML file (a mapping with the key ``checks`` and
+    optionally ``not_checkable``), the whole file validated."""
+    return _load(path)[0]
+
+
+def load_not_checkable(path: str | Path) -> list[dict]:
+    """The ``not_checkable`` statements of a reference-checks YAML file (maybe none), the
+    whole file validated."""
+    return _load(path)[1]
+
+
+def not_checkable_table(statements: Sequence[Mapping]) -> pd.DataFrame:
+    """One row per statement the data cannot check (``NOT_CHECKABLE_COLUMNS``), in order."""
+    rows = [
+        {"statement_id": s["id"], **{c: s[c] for c in NOT_CHECKABLE_COLUMNS[1:]}}
+        for s in statements
+    ]
+    return pd.DataFrame(rows, columns=NOT_CHECKABLE_COLUMNS).astype("string")
 
 
 # --- computing the specs -------------------------------------------------------------------
@@ -303,15 +423,64 @@ def compute_spec(
         return _bilateral(reports, spec["a"], spec["b"], year, spec["reporter"], reconciliation)
     if kind == "share":
         return _share(reports, spec["reporter"], spec["partner"], year, spec["of"])
+    if kind in ("growth", "growth_ratio"):
+        return _growth(spec, year, reports, reconciliation)
     return _rank(reports, spec["reporter"], spec["partner"], year)
 
 
-def _within(found: float, stated: float, tol: float, kind: str):
+def _growth(spec: Mapping, year: int, reports: _Reports, reconciliation: str) -> Found:
+    base = spec["base_year"]
+    now = compute_spec(spec["of"], year, reports, reconciliation)
+    then = compute_spec(spec["of"], base, reports, reconciliation)
+    ratio = now.value / then.value if then.value != 0 else math.nan
+    if spec["kind"] == "growth_ratio":
+        value = ratio
+    elif spec["annualized"]:
+        value = 100.0 * (ratio ** (1.0 / (year - base)) - 1.0)
+    else:
+        value = 100.0 * (ratio - 1.0)
+    return Found(value, f"{now.basis}; against {base}: {then.basis}")
+
+
+def _within(found: float, stated: float, tol: float, kind: str, relation: str):
     if math.isnan(found):
         return pd.NA
     bound = tol if kind == "absolute" else tol * abs(stated)
+    if relation == "more_than":
+        return found > stated - bound
+    if relation == "at_most":
+        limit = stated + bound
+        return found <= limit or math.isclose(found, limit, rel_tol=_TOL_RTOL)
     diff = abs(found - stated)
     return diff <= bound or math.isclose(diff, bound, rel_tol=_TOL_RTOL)
+
+
+def _result_row(check: Mapping, year: int, reports: _Reports, reconciliation: str) -> dict:
+    found = compute_spec(check["spec"], year, reports, reconciliation)
+    ((tol_kind, tol),) = check["tolerance"].items()
+    stated = float(check["value"])
+    basis = f"{year}: {found.basis}"
+    if math.isnan(found.value):
+        basis = f"{year}: cannot compute: {found.basis}"
+    diff = found.value - stated
+    relation = check.get("relation", "about")
+    return {
+        "check_id": check["id"],
+        "statement": check["statement"],
+        "unit": check["unit"],
+        "year": year,
+        "year_rule": check["year_rule"] if year == check["year"] else "window",
+        "relation": relation,
+        "stated_value": stated,
+        "found_value": found.value,
+        "difference": diff,
+        "relative_difference": diff / abs(stated) if stated != 0 else math.nan,
+        "tolerance": float(tol),
+        "tolerance_kind": tol_kind,
+        "within_tolerance": _within(found.value, stated, float(tol), tol_kind, relation),
+        "basis": basis,
+        "citation": check["citation"],
+    }
 
 
 def evaluate_reference_checks(
@@ -322,7 +491,9 @@ def evaluate_reference_checks(
     reconciliation: str = "importer_first",
     source: str = "reference checks",
 ) -> pd.DataFrame:
-    """One row per check (``RESULT_COLUMNS``), in the order of ``checks``."""
+    """One row per check and year (``RESULT_COLUMNS``), in the order of ``checks``: the
+    check's ``year``, or every year of its ``window`` (the other years' ``year_rule``
+    ``window``)."""
     if reconciliation not in networks.RECONCILIATIONS:
         raise InputError(
             "config", "unknown reconciliation rule", key="reconciliation", value=reconciliation
@@ -331,32 +502,20 @@ def evaluate_reference_checks(
     reports = _Reports(trade, trade_world)
     rows = []
     for check in checks:
-        found = compute_spec(check["spec"], check["year"], reports, reconciliation)
-        ((tol_kind, tol),) = check["tolerance"].items()
-        stated = float(check["value"])
-        basis = f"{check['year']}: {found.basis}"
-        if math.isnan(found.value):
-            basis = f"{check['year']}: cannot compute: {found.basis}"
-        diff = found.value - stated
-        rows.append(
-            {
-                "check_id": check["id"],
-                "statement": check["statement"],
-                "unit": check["unit"],
-                "year": check["year"],
-                "stated_value": stated,
-                "found_value": found.value,
-                "difference": diff,
-                "relative_difference": diff / abs(stated) if stated != 0 else math.nan,
-                "tolerance": float(tol),
-                "tolerance_kind": tol_kind,
-                "within_tolerance": _within(found.value, stated, float(tol), tol_kind),
-                "basis": basis,
-                "citation": check["citation"],
-            }
-        )
+        first, last = check.get("window", (check["year"], check["year"]))
+        for year in range(first, last + 1):
+            rows.append(_result_row(check, year, reports, reconciliation))
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
-    strings = ["check_id", "statement", "unit", "tolerance_kind", "basis", "citation"]
+    strings = [
+        "check_id",
+        "statement",
+        "unit",
+        "year_rule",
+        "relation",
+        "tolerance_kind",
+        "basis",
+        "citation",
+    ]
     return out.astype(
         {
             **dict.fromkeys(strings, "string"),

@@ -74,6 +74,12 @@ rule check_references:
             caption="../report/reference_checks.rst",
             category="Reference checks",
         ),
+        not_checkable="results/tests/reference_not_checkable.parquet",
+        not_checkable_csv=report(
+            "results/tests/reference_not_checkable.csv",
+            caption="../report/reference_not_checkable.rst",
+            category="Reference checks",
+        ),
     log:
         "logs/check_references.log",
     conda:
