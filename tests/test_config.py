@@ -26,7 +26,20 @@ def test_default_and_test_configs_are_valid(default):
     assert check(default)["hub"] == "RUS"
     tiny = check(yaml.safe_load((ROOT / ".test" / "config.yaml").read_text()))
     # omitted keys get the schema defaults
-    assert tiny["layers"] == ["trade", "trade_flow", "treaty", "membership", "membership_depth"]
+    assert tiny["layers"] == [
+        "trade",
+        "trade_flow",
+        "trade_dependence",
+        "treaty",
+        "membership",
+        "membership_depth",
+    ]
+    assert tiny["missing_data"] == {"min_observed_share": 0.9, "require_hub_pairs": True}
+    assert (tiny["reconciliation"], tiny["cif_fob_factor"], tiny["empty_layers"]) == (
+        "importer_first",
+        1.1,
+        [],
+    )
     assert tiny["active_rule"] == "any_day"
     assert tiny["claims"] == "config/claims.yaml"
 
