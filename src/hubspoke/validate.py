@@ -59,6 +59,14 @@ YEAR = Column("year", bounds=(1900, 2100))
 # Statistical Review 2023), so a larger value is a unit or typing error.
 MAX_TRADE_USD_M = 1e7
 
+# Organisations: who belongs (``scope``, see data/curated/README.md), whether the core
+# commitments of an economic integration agreement were carried out (``implemented``; empty for
+# bodies of depth 0), and how a state takes part (``participant``: a founding state of the CIS
+# that never ratified its Charter, CIS Charter Article 7).
+SCOPES = ("regional_post_soviet", "regional_other", "extra_regional", "global")
+IMPLEMENTATION = ("yes", "partial", "no")
+MEMBERSHIP_KINDS = ("full", "participant", "associate", "observer")
+
 _TRADE_VALUES = {
     "value_usd_m": Column("float", nullable=True, bounds=(0, MAX_TRADE_USD_M)),
     "is_estimate": Column("bool"),
@@ -115,6 +123,9 @@ SCHEMAS: dict[str, Schema] = {
             "domain": Column("category", allowed=("economic", "security", "political")),
             "depth": Column("int", bounds=(0, 4)),
             "russia_led": Column("bool"),
+            "scope": Column("category", allowed=SCOPES),
+            "implemented": Column("category", nullable=True, allowed=IMPLEMENTATION),
+            "implementation_source": Column("string", nullable=True),
             "source": SOURCE,
         },
         key=("org_id",),
@@ -123,7 +134,7 @@ SCHEMAS: dict[str, Schema] = {
         columns={
             "org_id": STRING,
             "state": ISO3,
-            "kind": Column("category", allowed=("full", "associate", "observer")),
+            "kind": Column("category", allowed=MEMBERSHIP_KINDS),
             "start": DATE,
             "end": OPTIONAL_DATE,
             "date_precision": Column("category", allowed=("day", "year")),
