@@ -16,6 +16,8 @@ NETWORK_PARAMS = (
     "rule",
     "reconciliation",
     "membership_kinds",
+    "membership_scopes",
+    "membership_implementation",
     "subregions",
 )
 MEASURE_PARAMS = (

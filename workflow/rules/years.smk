@@ -25,6 +25,8 @@ rule analyse_years:
         rule=config["active_rule"],
         reconciliation=config["reconciliation"],
         membership_kinds=config["membership_kinds"],
+        membership_scopes=config["membership_scopes"],
+        membership_implementation=config["membership_implementation"],
         subregions=config["brokerage"]["subregions"],
         binarisation=config["binarisation"],
         partition_names=config["brokerage"]["partitions"],
