@@ -50,6 +50,21 @@ def test_validation_does_not_modify_its_argument(default):
     assert default == before
 
 
+def test_membership_sensitivity_overlays_are_valid(default):
+    tiny = check(yaml.safe_load((ROOT / ".test" / "config.yaml").read_text()))
+    assert tiny["membership_scopes"] == default["membership_scopes"]  # schema default = file
+    assert tiny["membership_implementation"] == default["membership_implementation"]
+    overlays = sorted((ROOT / "config" / "sensitivity").glob("*.yaml"))
+    assert len(overlays) == 3
+    for overlay in overlays:
+        changes = yaml.safe_load(overlay.read_text())
+        variant = check({**default, **changes})
+        assert {k: variant[k] for k in changes} == changes
+        assert changes != {k: default[k] for k in changes}  # a real alternative
+    with pytest.raises(InputError, match="membership_scopes"):
+        check({**default, "membership_scopes": ["worldwide"]})
+
+
 CASES = [
     # (change, key named in the message, value named in the message)
     (lambda c: c.update(colour="red"), "colour", None),

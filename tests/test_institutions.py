@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hubspoke import networks
 from hubspoke.build_raw import write_table
 from hubspoke.countries import POST_SOVIET
 from hubspoke.errors import InputError
@@ -22,6 +23,7 @@ from hubspoke.institutions import (
     read_curated_spells,
     read_registry,
 )
+from hubspoke.validate import load_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURATED = FIXTURES / "institutions" / "curated"
@@ -125,8 +127,13 @@ def test_treaties_by_hand(tables):
 
 def test_organisations_and_layout(tables, tmp_path):
     orgs = tables["organisations"]
-    assert list(orgs.columns) == ["org_id", "name", "domain", "depth", "russia_led", "source"]
-    assert orgs.set_index("org_id").loc["SES", ["depth", "russia_led"]].tolist() == [3, True]
+    assert list(orgs.columns) == [
+        "org_id", "name", "domain", "depth", "russia_led", "scope", "implemented",
+        "implementation_source", "source",
+    ]  # fmt: skip
+    assert orgs.set_index("org_id").loc["SES", ["depth", "russia_led", "scope"]].tolist() == [
+        3, True, "regional_post_soviet",
+    ]  # fmt: skip
     # The tables pass the project's loader (written the way build_raw writes them).
     for name, frame in tables.items():
         loaded = write_table(frame, tmp_path / f"{name}.csv", name, states=POST_SOVIET)
@@ -229,13 +236,28 @@ def test_malformed_curated_spells(edit_fixture, file, old, new, row, column, val
     assert (err.value.row, err.value.column, err.value.value) == (row, column, value)
 
 
-def test_malformed_registry(edit_fixture):
-    path = edit_fixture(
-        "institutions/curated/organisations.csv", "economic,2,true", "economic,7,true"
-    )
+@pytest.mark.parametrize(
+    ("old", "new", "row", "column", "value"),
+    [
+        ("economic,2,true", "economic,7,true", 4, "depth", 7),
+        ("false,extra_regional", "false,worldwide", 7, "scope", "worldwide"),
+        # an economic integration agreement needs an implementation record and its citation
+        ("regional_post_soviet,yes,Fixture,,10", "regional_post_soviet,,Fixture,,10", 4,
+         "implemented", ""),
+        ("regional_post_soviet,yes,Fixture,,10", "regional_post_soviet,maybe,Fixture,,10", 4,
+         "implemented", "maybe"),
+        ("regional_post_soviet,yes,Fixture,,10", "regional_post_soviet,yes,,,10", 4,
+         "implementation_source", ""),
+        # a body of depth 0 has none
+        ("political,0,true,regional_post_soviet,,", "political,0,true,regional_post_soviet,no,",
+         2, "implemented", "no"),
+    ],
+)  # fmt: skip
+def test_malformed_registry(edit_fixture, old, new, row, column, value):
+    path = edit_fixture("institutions/curated/organisations.csv", old, new)
     with pytest.raises(InputError) as err:
         read_registry(path)
-    assert (err.value.row, err.value.column, err.value.value) == (4, "depth", 7)
+    assert (err.value.row, err.value.column, err.value.value) == (row, column, value)
 
 
 def test_correction_without_spell_is_reported(shared, tmp_path):
@@ -322,3 +344,107 @@ def test_missing_source_file_is_reported(shared):
     with pytest.raises(InputError, match="file not found") as err:
         derive_institutions(shared, POST_SOVIET, (1992, 2020), curated=CURATED)
     assert err.value.source.endswith("MIGO_memberships.csv")
+
+
+# --- the committed tables (data/raw): each corrected date, each added body ------------------
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return {
+        name: load_table(RAW / f"{name}.csv", name) for name in ("organisations", "memberships")
+    }
+
+
+def spells(memberships, org, state):
+    m = memberships[(memberships["org_id"] == org) & (memberships["state"] == state)]
+    return [(k, s.date().isoformat(), None if pd.isna(e) else e.date().isoformat())
+            for k, s, e in m[["kind", "start", "end"]].itertuples(False)]  # fmt: skip
+
+
+def test_raw_customs_union_and_ses_end_with_the_eaeu(raw):
+    m = raw["memberships"]
+    for state in ("BLR", "KAZ", "RUS"):
+        assert spells(m, "CU", state) == [("full", "2010-01-01", "2014-12-31")]
+        assert spells(m, "SES", state) == [("full", "2012-01-01", "2014-12-31")]
+    assert active(m, "CU", 2015) == active(m, "SES", 2015) == set()
+    # from 2015 the customs union is the EAEU's: Armenia and Kyrgyzstan enter it on accession
+    assert spells(m, "EAEU", "ARM") == [("full", "2015-01-02", None)]
+    assert spells(m, "EAEU", "KGZ") == [("full", "2015-08-12", None)]
+    assert active(m, "EAEU", 2016) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+
+
+def depth_strength_2016(raw, implementation):
+    counted = networks.counted_organisations(
+        raw["organisations"], ["regional_post_soviet", "regional_other"], implementation
+    )
+    active_2016 = networks.active_memberships(
+        raw["memberships"], POST_SOVIET, [2016], "any_day", ["full", "participant"], counted
+    )
+    edges = networks.membership_edges(active_2016, raw["organisations"], depth_weighted=True)
+    ends = pd.concat([edges[["source", "weight"]], edges[["target", "weight"]].set_axis(
+        ["source", "weight"], axis=1)])  # fmt: skip
+    strength = ends.groupby("source")["weight"].sum()
+    return {s: strength[s] for s in ("ARM", "BLR", "KAZ", "KGZ", "RUS")}
+
+
+def test_raw_equal_depth_strength_of_eaeu_members_in_2016(raw):
+    # Before the fix BLR/KAZ/RUS had 34 (CU 2 + SES 3 + EAEU 4 + CIS FTA 1 with each other)
+    # against 24 for ARM/KGZ. Now every EAEU member has 6 with each of the four others (EAEU 4,
+    # CIS FTA 1, 1994 CIS FTA 1), 2 with MDA, TJK, UKR and UZB (the two FTAs) and 1 with AZE
+    # and TKM (1994 FTA): 34 each (default configuration).
+    assert set(depth_strength_2016(raw, ["yes", "partial"]).values()) == {34.0}
+    # Counting legal existence adds the 1993 Economic Union (depth 4, never carried out) with
+    # the ten other states that signed it: 34 + 40, still equal.
+    assert set(depth_strength_2016(raw, ["yes", "partial", "no"]).values()) == {74.0}
+
+
+def test_raw_cis_dates(raw):
+    m = raw["memberships"]
+    assert spells(m, "CIS", "GEO") == [("full", "1993-12-09", "2009-08-18")]  # not 1995
+    assert spells(m, "CIS", "AZE") == [("full", "1993-09-24", None)]  # not 1991
+    # founders that never ratified the Charter take part as participants (Charter Art. 7)
+    assert spells(m, "CIS", "UKR") == [
+        ("full", "1991-12-08", "1993-01-21"), ("participant", "1993-01-22", "2018-05-19"),
+    ]  # fmt: skip
+    assert spells(m, "CIS", "TKM") == [
+        ("full", "1991-12-21", "1993-01-21"),
+        ("participant", "1993-01-22", "2005-08-25"),
+        ("associate", "2005-08-26", None),
+    ]
+    assert spells(m, "CISFTA", "UZB") == [("full", "2013-05-31", None)]  # 2013 Protocol
+
+
+def test_raw_pre_2010_bodies(raw):
+    m, orgs = raw["memberships"], raw["organisations"].set_index("org_id")
+    assert active(m, "CU1995", 1995) == {"BLR", "KAZ", "RUS"}
+    assert active(m, "CU1995", 1996) == {"BLR", "KAZ", "KGZ", "RUS"}
+    assert active(m, "CU1995", 1999) == {"BLR", "KAZ", "KGZ", "RUS", "TJK"}
+    assert active(m, "CU1995", 2002) == set()  # became EurAsEC (in force 30 May 2001)
+    assert active(m, "ECU1993", 1994) >= {"ARM", "AZE", "BLR", "KAZ", "KGZ", "MDA", "RUS"}
+    assert spells(m, "ECU1993", "UKR") == [("associate", "1994-01-01", None)]
+    # in force between a 2011 party and a non-party, so not ended (data/curated/README.md)
+    assert spells(m, "CISFTA1994", "RUS") == [("full", "1994-12-30", None)]
+    assert active(m, "CISFTA1994", 2016) == set(POST_SOVIET) - {"EST", "GEO", "LTU", "LVA"}
+    assert {y for y in range(1992, 2021) if "RUS" in active(m, "CACO", y)} == {2004, 2005, 2006}
+    assert active(m, "CACO", 2007) == set()
+    assert spells(m, "BAFTA", "LVA") == [("full", "1994-04-01", "2004-04-30")]
+    assert active(m, "CBSS", 1992) == {"EST", "LTU", "LVA", "RUS"}
+    # the two customs unions share a legal depth, not an implementation record
+    assert orgs.loc["CU1995", "depth"] == orgs.loc["CU", "depth"] == 2
+    assert (orgs.loc["CU1995", "implemented"], orgs.loc["CU", "implemented"]) == ("partial", "yes")
+    assert (orgs.loc["ECU1993", "depth"], orgs.loc["ECU1993", "implemented"]) == (4, "no")
+    assert orgs.loc[["CISFTA1994", "BAFTA", "CACO"], "depth"].tolist() == [1, 1, 3]
+
+
+def test_raw_every_organisation_has_a_scope(raw):
+    orgs = raw["organisations"].set_index("org_id")
+    assert orgs["scope"].notna().all()
+    assert orgs.loc["WTO", "scope"] == "global"
+    assert set(orgs.loc[["EU", "NATO", "COE"], "scope"]) == {"extra_regional"}
+    assert set(orgs.loc[["BSEC", "ECO", "SCO", "CBSS"], "scope"]) == {"regional_other"}
+    economic = orgs["depth"] > 0
+    assert orgs.loc[economic, ["implemented", "implementation_source"]].notna().all().all()
+    assert orgs.loc[~economic, ["implemented", "implementation_source"]].isna().all().all()

@@ -147,7 +147,15 @@ def _inputs(trade, treaties=None, memberships=None, organisations=None):
             "end": pd.Series(dtype="datetime64[ns]"),
         }
     )
-    orgs = pd.DataFrame({"org_id": ["U", "F"], "depth": [4, 0], "russia_led": [True, False]})
+    orgs = pd.DataFrame(
+        {
+            "org_id": ["U", "F"],
+            "depth": [4, 0],
+            "russia_led": [True, False],
+            "scope": ["regional_post_soviet", "regional_other"],
+            "implemented": pd.array(["yes", None], dtype="string"),
+        }
+    )
     return {
         "trade": trade,
         "trade_world": world,
@@ -157,7 +165,7 @@ def _inputs(trade, treaties=None, memberships=None, organisations=None):
     }
 
 
-def _build(inputs, layers, rule="any_day"):
+def _build(inputs, layers, rule="any_day", scopes=("regional_post_soviet", "regional_other")):
     return networks.build_networks(
         inputs,
         states=STATES,
@@ -168,6 +176,8 @@ def _build(inputs, layers, rule="any_day"):
         reconciliation="importer_first",
         cif_fob_factor=1.0,
         membership_kinds=["full"],
+        membership_scopes=list(scopes),
+        membership_implementation=["yes", "partial", "no"],
         subregions=[{"group": "x", "states": ["AAA", "BBB"]}, {"group": "y", "states": ["CCC"]}],
     )
 
@@ -260,6 +270,32 @@ def test_membership_layers_and_bloc_partition(trade):
     assert w == {("membership", "AAA", "BBB"): 2.0, ("membership_depth", "AAA", "BBB"): 4.0}
     bloc = built["partitions"].query("partition == 'bloc'").set_index("node")["group"]
     assert bloc.to_dict() == {"AAA": "depth_4", "BBB": "depth_4", "CCC": "depth_0"}
+
+
+def test_membership_scopes_and_implementation_select_organisations(trade):
+    rows = [(org, state, "full", "1990-01-01", None) for org in "UF" for state in STATES]
+    m = pd.DataFrame(rows, columns=["org_id", "state", "kind", "start", "end"])
+    m["start"], m["end"] = pd.to_datetime(m["start"]), pd.to_datetime(m["end"])
+    inputs = _inputs(trade, memberships=m)
+
+    def weights(scopes):
+        edges = _build(inputs, ["membership"], scopes=scopes)["edges"]
+        return set(edges["weight"])
+
+    assert weights(["regional_post_soviet", "regional_other"]) == {2.0}  # U and F
+    assert weights(["regional_post_soviet"]) == {1.0}  # F (regional_other) is no tie
+    assert weights(["global"]) == set()  # no organisation of that scope: no ties
+    # bloc partition follows the same organisations: U out of scope -> depth_0
+    bloc = _build(inputs, ["membership"], scopes=["regional_other"])["partitions"]
+    assert set(bloc.query("partition == 'bloc'")["group"]) == {"depth_0"}
+    orgs = inputs["organisations"]
+    # implementation: U (record "yes") drops when only "no" counts; F (depth 0, no record) stays
+    assert networks.counted_organisations(
+        orgs, ["regional_post_soviet", "regional_other"], ["no"]
+    ).tolist() == ["F"]
+    assert networks.counted_organisations(
+        orgs, ["regional_post_soviet", "regional_other"], ["yes"]
+    ).tolist() == ["U", "F"]
 
 
 def test_nodes_have_strength_degree_and_world_base(trade):

@@ -196,6 +196,18 @@ def test_depth_bounds(tmp_path):
     assert (error.row, error.column, error.value) == (2, "depth", "5")
 
 
+def test_scope_is_required_and_implementation_optional(tmp_path):
+    organisations = load_table(FIXTURES / "organisations.csv", "organisations")
+    assert organisations["scope"].tolist() == ["regional_post_soviet", "global"]
+    assert organisations["implemented"].isna().tolist() == [False, True]
+    text = (FIXTURES / "organisations.csv").read_text().replace("false,global", "false,")
+    error = fails(write(tmp_path, text, "organisations.csv"), "organisations")
+    assert (error.row, error.column, error.value) == (3, "scope", "")
+    text = (FIXTURES / "organisations.csv").read_text().replace(",yes,", ",done,")
+    error = fails(write(tmp_path, text, "organisations.csv"), "organisations")
+    assert (error.row, error.column, error.value) == (2, "implemented", "done")
+
+
 def test_unknown_table():
     with pytest.raises(InputError, match="unknown table"):
         load_table(FIXTURES / "trade.csv", "tariffs")

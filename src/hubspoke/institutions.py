@@ -61,6 +61,7 @@ from hubspoke.io.desta import (
     read_huggo_members,
 )
 from hubspoke.io.migo import migo_spells, read_migo
+from hubspoke.validate import IMPLEMENTATION, MEMBERSHIP_KINDS, SCOPES
 
 CURATED_DIR = Path(__file__).resolve().parents[2] / "data" / "curated"
 FILES = {
@@ -80,9 +81,9 @@ SOURCE_KEYS = {
     "migo": "MIGO",
 }
 RANK = {"curated": 0, "desta": 1, "atop": 2, "migo": 3, "cow_igo": 4}
-KINDS = ("full", "associate", "observer")
 DOMAINS = ("economic", "security", "political")
-ORGANISATION_COLUMNS = ["org_id", "name", "domain", "depth", "russia_led", "source"]
+ORGANISATION_COLUMNS = ["org_id", "name", "domain", "depth", "russia_led", "scope", "implemented",
+                        "implementation_source", "source"]  # fmt: skip
 MEMBERSHIP_COLUMNS = ["org_id", "state", "kind", "start", "end", "date_precision", "source"]
 TREATY_COLUMNS = ["treaty_id", "state_a", "state_b", "kind", "name", "signed", "in_force",
                   "ended", "source"]  # fmt: skip
@@ -138,21 +139,36 @@ def derive_institutions(
 
 def read_registry(path: Path) -> pd.DataFrame:
     """The organisation registry, typed; the source identifiers ``cow_igo``/``migo`` (text) and
-    ``desta``/``atop`` (integers) are missing where a source does not cover the organisation."""
+    ``desta``/``atop`` (integers) are missing where a source does not cover the organisation.
+
+    ``implemented`` and its citation ``implementation_source`` are given exactly for the economic
+    integration agreements (``depth`` 1-4)."""
     table = read_text_table(path)
     require_columns(table, [*ORGANISATION_COLUMNS, *_SOURCE_IDS], path)
     frame = pd.DataFrame(
         {
             column: to_text(table[column], path, column)
-            for column in ("org_id", "name", "domain", "source")
+            for column in ("org_id", "name", "domain", "scope", "source")
         }
     )
     check_allowed(frame["domain"], DOMAINS, path, "domain")
+    check_allowed(frame["scope"], SCOPES, path, "scope")
+    for column in ("implemented", "implementation_source"):
+        frame[column] = table[column].str.strip().replace("", pd.NA).astype("string")
+    check_allowed(frame["implemented"], IMPLEMENTATION, path, "implemented")
     frame["depth"] = to_int(table["depth"], path, "depth", required=True).astype("int64")
     check_allowed(frame["depth"], range(5), path, "depth")
     check_allowed(table["russia_led"], ("true", "false"), path, "russia_led")
     frame["russia_led"] = table["russia_led"] == "true"
     report_first(frame["org_id"].duplicated(), table["org_id"], path, "org_id", "duplicate org_id")
+    for column in ("implemented", "implementation_source"):
+        report_first(
+            frame[column].isna() != frame["depth"].eq(0),
+            table[column],
+            path,
+            column,
+            "required exactly for economic integration agreements (depth 1-4)",
+        )
     for column in ("cow_igo", "migo"):
         frame[column] = table[column].str.strip().replace("", pd.NA).astype("string")
     for column in ("desta", "atop"):
@@ -183,7 +199,7 @@ def read_curated_spells(path: Path, registry: pd.DataFrame, states: Sequence[str
         }
     )
     _check_curated_keys(frame, registry, path)
-    check_allowed(frame["kind"], KINDS, path, "kind")
+    check_allowed(frame["kind"], MEMBERSHIP_KINDS, path, "kind")
     check_allowed(frame["date_precision"], ("day", "year"), path, "date_precision")
     frame["start"] = _curated_dates(
         to_text(table["start"], path, "start"), closes=False, path=path, column="start"

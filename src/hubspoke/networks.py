@@ -17,6 +17,12 @@ Layers (one network per year and layer, nodes = the configured states):
 - ``membership_depth``: the same, each shared organisation weighted by its economic integration
   depth (1 free trade area ... 4 economic union; organisations of depth 0 do not count).
 
+The membership layers and the bloc partition count the memberships of the configured kinds
+(``membership_kinds``) in organisations of the configured scopes (``membership_scopes``: e.g.
+shared membership of the WTO or NATO is no tie between two post-Soviet states unless ``global``
+or ``extra_regional`` is listed) whose implementation record is listed
+(``membership_implementation``; organisations of depth 0 carry none and always count).
+
 Reconciliation of a directed flow a->b from its two reports (exporter's FOB export figure,
 importer's CIF import figure): ``importer_first`` takes the importer's figure and falls back to
 the exporter's, ``exporter_first`` the reverse, ``max`` the larger available one (compared on the
@@ -187,15 +193,30 @@ def treaty_edges(
     return counts.rename(columns={"state_a": "source", "state_b": "target", "size": "weight"})
 
 
+def counted_organisations(
+    organisations: pd.DataFrame, scopes: Sequence[str], implementation: Sequence[str]
+) -> pd.Series:
+    """The org_ids of the given scopes whose implementation record is listed (or not coded)."""
+    record = organisations["implemented"]
+    keep = organisations["scope"].isin(scopes) & (record.isna() | record.isin(implementation))
+    return organisations.loc[keep.to_numpy(), "org_id"]
+
+
 def active_memberships(
     memberships: pd.DataFrame,
     states: Sequence[str],
     years: Sequence[int],
     rule: str,
     kinds: Sequence[str],
+    org_ids: Sequence[str],
 ) -> pd.DataFrame:
-    """One row per (year, org_id, state) for memberships of the given kinds that count."""
-    m = memberships[memberships["state"].isin(states) & memberships["kind"].isin(kinds)]
+    """One row per (year, org_id, state) for memberships of the given kinds in the given
+    organisations that count."""
+    m = memberships[
+        memberships["state"].isin(states)
+        & memberships["kind"].isin(kinds)
+        & memberships["org_id"].isin(org_ids)
+    ]
     active = _yearly_spells(m, "start", "end", years, rule)
     return active[["year", "org_id", "state"]].drop_duplicates()
 
@@ -280,14 +301,19 @@ def build_networks(
     reconciliation: str,
     cif_fob_factor: float,
     membership_kinds: Sequence[str],
+    membership_scopes: Sequence[str],
+    membership_implementation: Sequence[str],
     subregions: Sequence[Mapping],
 ) -> dict[str, pd.DataFrame]:
     """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables (see module doc)."""
     states = sorted(states)
     flows = reconcile_flows(inputs["trade"], states, years, reconciliation, cif_fob_factor)
     base = binarisation_base(inputs["trade_world"], states, years)
-    active = active_memberships(inputs["memberships"], states, years, rule, membership_kinds)
     orgs = inputs["organisations"]
+    counted = counted_organisations(orgs, membership_scopes, membership_implementation)
+    active = active_memberships(
+        inputs["memberships"], states, years, rule, membership_kinds, counted
+    )
     builders = {
         "trade": lambda: _undirected_trade(flows),
         "trade_dependence": lambda: _dependence(_undirected_trade(flows), base),

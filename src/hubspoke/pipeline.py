@@ -17,6 +17,8 @@ NETWORK_PARAMS = (
     "reconciliation",
     "cif_fob_factor",
     "membership_kinds",
+    "membership_scopes",
+    "membership_implementation",
     "subregions",
 )
 MEASURE_PARAMS = (

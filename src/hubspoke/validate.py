@@ -67,6 +67,14 @@ MAX_GDP_USD_M = 1e8
 # Russia, the largest state, has 17.1 million km²; Antarctica is no state.
 MAX_AREA_KM2 = 2e7
 
+# Organisations: who belongs (``scope``, see data/curated/README.md), whether the core
+# commitments of an economic integration agreement were carried out (``implemented``; empty for
+# bodies of depth 0), and how a state takes part (``participant``: a founding state of the CIS
+# that never ratified its Charter, CIS Charter Article 7).
+SCOPES = ("regional_post_soviet", "regional_other", "extra_regional", "global")
+IMPLEMENTATION = ("yes", "partial", "no")
+MEMBERSHIP_KINDS = ("full", "participant", "associate", "observer")
+
 _TRADE_VALUES = {
     "value_usd_m": Column("float", nullable=True, bounds=(0, MAX_TRADE_USD_M)),
     "is_estimate": Column("bool"),
@@ -123,6 +131,9 @@ SCHEMAS: dict[str, Schema] = {
             "domain": Column("category", allowed=("economic", "security", "political")),
             "depth": Column("int", bounds=(0, 4)),
             "russia_led": Column("bool"),
+            "scope": Column("category", allowed=SCOPES),
+            "implemented": Column("category", nullable=True, allowed=IMPLEMENTATION),
+            "implementation_source": Column("string", nullable=True),
             "source": SOURCE,
         },
         key=("org_id",),
@@ -160,7 +171,7 @@ SCHEMAS: dict[str, Schema] = {
         columns={
             "org_id": STRING,
             "state": ISO3,
-            "kind": Column("category", allowed=("full", "associate", "observer")),
+            "kind": Column("category", allowed=MEMBERSHIP_KINDS),
             "start": DATE,
             "end": OPTIONAL_DATE,
             "date_precision": Column("category", allowed=("day", "year")),

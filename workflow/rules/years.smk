@@ -26,6 +26,8 @@ rule analyse_years:
         reconciliation=config["reconciliation"],
         cif_fob_factor=config["cif_fob_factor"],
         membership_kinds=config["membership_kinds"],
+        membership_scopes=config["membership_scopes"],
+        membership_implementation=config["membership_implementation"],
         subregions=config["brokerage"]["subregions"],
         binarisation=config["binarisation"],
         partition_names=config["brokerage"]["partitions"],
