@@ -83,7 +83,8 @@ def period_tests():
         "layer", "metric", "variant", "threshold", "test", "term", "estimate", "ci_low",
         "ci_high", "p_value",
     ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=cols).assign(se=0.1, n_obs=8, note="")
+    frame = pd.DataFrame(rows, columns=cols).assign(se=0.1, min_p=0.0, n_obs=8, note="")
+    frame.loc[frame["test"] == "permutation", "min_p"] = 1 / 2001
     frame.loc[frame["p_value"].isna(), "note"] = "a period has fewer than 2 non-missing years"
     return frame
 
@@ -274,10 +275,26 @@ def test_permutation_term_from_period_labels(evaluate):
     )
 
 
+def test_a_test_that_cannot_reach_alpha_is_inconclusive(evaluate, period_tests):
+    # circular shifts of 6 pooled years: p >= 1/6 whatever the data, so "not significant"
+    # says nothing about the claim
+    period_tests.loc[period_tests["test"] == "permutation", "min_p"] = 1 / 6
+    test = {**SEG, "test": "permutation", "term": "{after} vs {before}", "direction": "positive"}
+    row = evaluate([claim({**test, "breaks": [2004]})]).iloc[0]
+    assert row["verdict"] == "inconclusive"
+    assert row["min_p"] == pytest.approx(1 / 6)
+    assert row["reason"] == "the test cannot reach p < 0.05 (smallest attainable p 0.167)"
+    assert row["evidence"].endswith(row["reason"])
+    assert evaluate([claim({**test, "breaks": [2004]})], alpha=0.2).iloc[0]["verdict"] != (
+        "inconclusive"
+    )
+
+
 def test_missing_period_test_row_is_inconclusive(evaluate):
     out = evaluate([claim({**SEG, "term": "slope_{break}", "direction": "positive"})])
     assert (out["verdict"] == "inconclusive").all()
     assert out["evidence"].str.startswith("no result for segmented slope_").all()
+    assert (out["reason"] == "no test result").all()
 
 
 DID = {

@@ -92,7 +92,7 @@ def test_permutation_p_value_against_exact_enumeration():
     # |difference| = 1 (the observed one and its mirror), the others 0, so the exact p is 1/3.
     # The Monte Carlo estimate (count + 1) / (n_perm + 1) with n_perm = 20000 has sd 0.0033.
     series = _series([0.0, 0.0, 1.0, 1.0], years=[2008, 2009, 2010, 2011])
-    out = stats.permutation_test(series, [2010], n_perm=20_000, seed=1)
+    out = stats.permutation_test(series, [2010], n_perm=20_000, seed=1, scheme="iid")
     assert out["term"].tolist() == ["2010-2011 vs 2008-2009"]
     assert out["estimate"].iat[0] == 1.0
     assert out["p_value"].iat[0] == pytest.approx(1 / 3, abs=0.015)
@@ -104,7 +104,7 @@ def test_permutation_p_value_against_exact_enumeration():
 def test_permutation_finds_a_level_break_and_covers_it():
     rng = np.random.default_rng(11)
     values = rng.standard_normal(YEARS.size) + 3.0 * (YEARS >= 2010)
-    out = stats.permutation_test(_series(values), BREAKS, n_perm=999, seed=2)
+    out = stats.permutation_test(_series(values), BREAKS, n_perm=999, seed=2, scheme="iid")
     assert out["term"].tolist() == [
         "2010-2014 vs 1992-2009", "2015-2020 vs 2010-2014", "2015-2020 vs 1992-2009",
     ]  # fmt: skip
@@ -117,11 +117,51 @@ def test_permutation_finds_a_level_break_and_covers_it():
     assert out["p_value"].min() >= 1 / 1000  # (0 + 1) / (999 + 1)
 
 
+def test_circular_is_the_default_with_smallest_p_and_hac_interval():
+    # a known effect of 3 on white noise: significant in the 18-vs-5 contrast; the 5-vs-6
+    # contrast has 11 circular shifts, so its p-value cannot fall below 1/11 whatever the data
+    rng = np.random.default_rng(11)
+    values = rng.standard_normal(YEARS.size) + 3.0 * (YEARS >= 2010)
+    out = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=2).set_index("term")
+    assert out["min_p"].to_dict() == {
+        "2010-2014 vs 1992-2009": 1 / 23,
+        "2015-2020 vs 2010-2014": 1 / 11,
+        "2015-2020 vs 1992-2009": 1 / 24,
+    }
+    first = out.loc["2010-2014 vs 1992-2009"]
+    assert first["p_value"] == 1 / 23  # only the identity shift is as extreme
+    # se: the sd of the 23 shifted differences; interval estimate +- 1.96 se
+    pooled = values[:23]
+    shifted = [np.roll(pooled, -k) for k in range(23)]
+    diffs = np.array([v[18:].mean() - v[:18].mean() for v in shifted])
+    assert first["se"] == pytest.approx(diffs.std())
+    assert first["ci_high"] - first["estimate"] == pytest.approx(1.959964 * diffs.std())
+    assert first["ci_low"] < 3.0 < first["ci_high"]
+    iid = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=2, scheme="iid")
+    assert (iid["min_p"] == 1 / 100).all()
+
+
+def test_circular_interval_coverage_under_ar1():
+    # 300 AR(1) series (rho = 0.5) without a break, 18-vs-5 contrast: of 1000 other series
+    # the shift interval covered 0 in 95.5%, the iid bootstrap (which ignores the dependence)
+    # in 65.4%. Bands: about +-4 binomial sd at 300.
+    def covers(values, scheme):
+        out = stats.permutation_test(_series(values), BREAKS, n_perm=199, seed=1, scheme=scheme)
+        row = out.iloc[0]
+        return row["ci_low"] <= 0 <= row["ci_high"]
+
+    noise = _noise(300, 0.5, 31)
+    shift = np.mean([covers(v, "circular") for v in noise])
+    boot = np.mean([covers(v, "iid") for v in noise])
+    assert shift >= 0.93, shift
+    assert 0.53 <= boot <= 0.75, boot
+
+
 def test_permutation_is_seeded():
     values = _noise(1, 0.0, 5)[0]
-    a = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3)
-    b = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3)
-    c = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=4)
+    a = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3, scheme="iid")
+    b = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3, scheme="iid")
+    c = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=4, scheme="iid")
     pd.testing.assert_frame_equal(a, b)
     assert not a["ci_low"].equals(c["ci_low"])
 
@@ -147,7 +187,7 @@ def test_permutation_size_white_noise_and_ar1():
     # test over-rejects, 0.19-0.22 (sd 0.02 at 400). The circular scheme gave 0.061 and 0.075,
     # and 0 for the 5-vs-6-year contrast, which cannot reject (p >= 1/11).
     def permutation(series):
-        return stats.permutation_test(series, BREAKS, n_perm=199, seed=9)
+        return stats.permutation_test(series, BREAKS, n_perm=199, seed=9, scheme="iid")
 
     white = _rejection_rate(_noise(400, 0.0, 21), permutation)
     assert white.between(0.006, 0.094).all(), white

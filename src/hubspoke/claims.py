@@ -34,9 +34,11 @@ Verdict of a row:
   and ``m`` are missing: ``supported`` when ``k >= min_share * n`` (whatever the missing years
   hold), ``not supported`` when ``k + m < min_share * n`` (even if every missing year
   satisfied it), else ``inconclusive``; ``inconclusive`` when the period has no years.
-- period_test: ``inconclusive`` when the row is absent or its estimate or p-value is missing;
-  ``supported`` when ``p < alpha`` and the estimate has the claimed sign; otherwise
-  ``not supported`` (not significant, or significant with the opposite sign).
+- period_test: ``inconclusive`` when the row is absent or its estimate or p-value is missing,
+  or when the test cannot reach significance (its smallest attainable p-value ``min_p`` is not
+  below ``alpha``, e.g. circular shifts of 11 pooled years: 1/11); ``supported`` when
+  ``p < alpha`` and the estimate has the claimed sign; otherwise ``not supported`` (not
+  significant, or significant with the opposite sign).
 ``p_adjust: holm`` adjusts the p-values of a claim's period_test rows together (Holm's step-down,
 statsmodels ``multipletests``); use it with ``combine: any``. Per-year null-model p-values are
 counted, not adjusted.
@@ -52,7 +54,8 @@ after the break for a period test; ``baseline_period`` and ``baseline_mean`` the
 the break (period tests only; means from ``results/tests/periods.parquet``). ``effect`` is the
 share of observed years that satisfy the condition (condition, null_model) or the test's
 estimate (period_test, with ``ci_low``, ``ci_high``, ``p_value`` and ``p_adjusted``).
-``evidence`` explains the verdict in one line.
+``min_p`` is the test's smallest attainable p-value; ``reason`` says why a row is
+``inconclusive`` (null otherwise). ``evidence`` explains the verdict in one line.
 """
 
 from __future__ import annotations
@@ -83,8 +86,8 @@ SERIES = ["layer", "metric", "variant", "threshold"]
 CLAIM_COLUMNS = [
     "claim_id", "statement", "kind", "layer", "metric", "variant", "threshold", "test", "term",
     "break_year", "baseline_period", "baseline_mean", "period", "period_mean", "effect",
-    "ci_low", "ci_high", "p_value", "p_adjusted", "n_obs", "alpha", "verdict", "claim_verdict",
-    "evidence",
+    "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "n_obs", "alpha", "verdict",
+    "reason", "claim_verdict", "evidence",
 ]  # fmt: skip
 _SHARE_RTOL = 1e-12
 
@@ -363,6 +366,9 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
     observed = n - m
     min_share = test.get("min_share", 1.0)
     verdict = _share_verdict(k, m, n, min_share)
+    reason = None
+    if verdict == INCONCLUSIVE:
+        reason = "no years in the period" if n == 0 else f"the {m} missing years decide it"
     label = _label(years)
     evidence = (
         f"{hub} {what} in {k} of {n} years {label or '(no years)'}"
@@ -376,6 +382,7 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
         "n_obs": observed,
         "term": what,
         "verdict": verdict,
+        "reason": reason,
         "evidence": evidence,
     }
 
@@ -448,15 +455,12 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
     unknown = [f for f in used if fields[f] is None]
     if unknown:
         why = f"no period {unknown[0]} the break {brk} in the periods table"
-        return {**out, "verdict": INCONCLUSIVE, "evidence": f"{test['test']} {test['term']}: {why}"}
+        return _inconclusive(out, why, f"{test['test']} {test['term']}: {why}")
     out["term"] = test["term"].format(**fields)
     hit = series[series["term"] == out["term"]]
     if hit.empty:
-        return {
-            **out,
-            "verdict": INCONCLUSIVE,
-            "evidence": f"no result for {test['test']} {out['term']}",
-        }
+        why = f"no result for {test['test']} {out['term']}"
+        return _inconclusive(out, "no test result", why)
     r = hit.iloc[0]
     return {
         **out,
@@ -464,9 +468,14 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
         "ci_low": float(r["ci_low"]),
         "ci_high": float(r["ci_high"]),
         "p_value": float(r["p_value"]),
+        "min_p": float(r["min_p"]),
         "n_obs": None if pd.isna(r["n_obs"]) else int(r["n_obs"]),
         "test_note": None if pd.isna(r["note"]) else str(r["note"]),
     }
+
+
+def _inconclusive(row: dict, reason: str, evidence: str) -> dict:
+    return {**row, "verdict": INCONCLUSIVE, "reason": reason, "evidence": evidence}
 
 
 def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
@@ -478,7 +487,10 @@ def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
     if math.isnan(est) or math.isnan(p):
         what = "estimate" if math.isnan(est) else "p-value"
         why = f" ({row['test_note']})" if row.get("test_note") else ""
-        return {**row, "verdict": INCONCLUSIVE, "evidence": f"{where}: {what} undefined{why}"}
+        return _inconclusive(row, f"{what} undefined", f"{where}: {what} undefined{why}")
+    if row["min_p"] >= alpha:
+        why = f"the test cannot reach p < {alpha:g} (smallest attainable p {_fmt(row['min_p'])})"
+        return _inconclusive(row, why, f"{where}: estimate {est:+.3g}, p = {_fmt(p)}: {why}")
     sign_ok = est > 0 if direction == "positive" else est < 0
     significant = p < alpha
     verdict = SUPPORTED if significant and sign_ok else NOT_SUPPORTED
@@ -593,7 +605,7 @@ def evaluate_claims(
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     floats = [
         "threshold", "baseline_mean", "period_mean", "effect", "ci_low", "ci_high", "p_value",
-        "p_adjusted", "alpha",
+        "p_adjusted", "min_p", "alpha",
     ]  # fmt: skip
     strings = [c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "n_obs"]]
     return out.astype(

@@ -60,7 +60,11 @@ def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[p
     t = {name: tables.read_parquet(p) for name, p in paths.items()}
     series = metric_series(t["centralization"], t["hub"], t["brokerage"], params["hub"])
     periods, tests = stats.run_period_tests(
-        series, params["breaks"], n_perm=params["n_perm"], seed=params["seed"]
+        series,
+        params["breaks"],
+        n_perm=params["n_perm"],
+        seed=params["seed"],
+        scheme=params["permutation_scheme"],
     )
     if params["did_bloc"] is not None:  # null: no difference-in-differences
         panel = did_panel(t["edges"], t["memberships"], params["hub"], params["did_bloc"])
