@@ -267,12 +267,52 @@ def test_permutation_term_from_period_labels(evaluate):
     test = {**SEG, "test": "permutation", "term": "{after} vs {before}", "direction": "positive"}
     out = evaluate([claim(test)]).set_index("break_year")
     assert out["term"].tolist() == ["2004-2005 vs 2000-2003", "2006-2007 vs 2004-2005"]
-    assert out.loc[2004, "verdict"] == "not supported"  # p = .2
+    assert out.loc[2004, "verdict"] == "inconclusive"  # p = .2, interval [-0.1, 0.7]
     assert "not significant" in out.loc[2004, "evidence"]
     assert out.loc[2006, "verdict"] == "inconclusive"  # estimate and p-value undefined
+    assert out.loc[2006, "reason"] == "estimate undefined"
     assert out.loc[2006, "evidence"].endswith(
         "estimate undefined (a period has fewer than 2 non-missing years)"
     )
+
+
+PERMUTATION_2004 = {
+    **SEG, "test": "permutation", "term": "{after} vs {before}", "breaks": [2004],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("direction", "min_effect", "verdict", "why"),
+    [
+        # estimate +0.3, interval [-0.1, 0.7], p = .2, se 0.1
+        ("positive", None, "inconclusive", "does not rule out an effect of +0 or beyond"),
+        ("positive", 0.5, "inconclusive", "does not rule out an effect of +0.5 or beyond"),
+        ("positive", 0.8, "not supported", "rules out an effect of +0.8 or beyond"),
+        ("negative", 0.05, "inconclusive", "does not rule out an effect of -0.05 or beyond"),
+        ("negative", 0.2, "not supported", "rules out an effect of -0.2 or beyond"),
+    ],
+)
+def test_not_significant_is_not_supported_only_when_the_interval_rules_the_claim_out(
+    evaluate, direction, min_effect, verdict, why
+):
+    extra = {} if min_effect is None else {"min_effect": min_effect}
+    row = evaluate([claim({**PERMUTATION_2004, "direction": direction, **extra})]).iloc[0]
+    assert row["verdict"] == verdict
+    assert why in row["evidence"]
+    assert row["min_effect"] == (min_effect or 0.0)
+    # Bloom (1995): (z_.975 + z_.8) * se = (1.95996 + 0.84162) * 0.1
+    assert row["mde"] == pytest.approx(0.280158, abs=1e-6)
+    if verdict == "inconclusive":
+        assert row["reason"].startswith("not significant, but the interval does not rule out")
+        assert "minimum detectable effect 0.28 at 80% power" in row["reason"]
+    else:
+        assert pd.isna(row["reason"])
+
+
+def test_significant_the_other_way_is_not_supported_whatever_min_effect(evaluate):
+    row = evaluate([claim({**SEG, "direction": "negative", "breaks": [2004], "min_effect": 9})])
+    assert row["verdict"].item() == "not supported"
+    assert "significant in the opposite direction" in row["evidence"].item()
 
 
 def test_a_test_that_cannot_reach_alpha_is_inconclusive(evaluate, period_tests):
@@ -285,8 +325,9 @@ def test_a_test_that_cannot_reach_alpha_is_inconclusive(evaluate, period_tests):
     assert row["min_p"] == pytest.approx(1 / 6)
     assert row["reason"] == "the test cannot reach p < 0.05 (smallest attainable p 0.167)"
     assert row["evidence"].endswith(row["reason"])
-    assert evaluate([claim({**test, "breaks": [2004]})], alpha=0.2).iloc[0]["verdict"] != (
-        "inconclusive"
+    # at alpha 0.25 the same test can reach significance (p = .2 < .25): supported
+    assert evaluate([claim({**test, "breaks": [2004]})], alpha=0.25).iloc[0]["verdict"] == (
+        "supported"
     )
 
 
@@ -314,8 +355,9 @@ def test_holm_adjustment(evaluate):
     holm = evaluate([claim(DID, combine="any", p_adjust="holm")])
     assert raw["verdict"].tolist() == ["supported", "supported"]
     assert holm["p_adjusted"].tolist() == pytest.approx([0.06, 0.06])
-    assert holm["verdict"].tolist() == ["not supported", "not supported"]
-    assert holm["claim_verdict"].unique().tolist() == ["not supported"]
+    # not significant after Holm, and the intervals [0.1, 0.9], [0.1, 0.7] hold positive effects
+    assert holm["verdict"].tolist() == ["inconclusive", "inconclusive"]
+    assert holm["claim_verdict"].unique().tolist() == ["inconclusive"]
     assert "(Holm 0.06)" in holm["evidence"].iloc[0]
 
 

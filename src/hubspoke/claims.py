@@ -22,7 +22,8 @@ gives one row, and so does every listed layer that has no data (its verdict is i
     ``"2010-2014 vs 1992-2009"``). One row per break in ``breaks`` (``all``, the default, or a
     list of break years) when the term has a placeholder. The change must be significant
     (``p < alpha``, after the claim's ``p_adjust``) with the sign of ``direction``
-    (``positive`` or ``negative``).
+    (``positive`` or ``negative``). ``min_effect`` (>= 0, in the metric's unit, default 0) is
+    the smallest change in that direction the claim is about.
 
 ``period`` (condition, null_model) is ``first`` (years before the first break, the default),
 ``last`` (from the last break on), ``all``, or ``{from: year, to: year}`` (inclusive, either
@@ -37,8 +38,14 @@ Verdict of a row:
 - period_test: ``inconclusive`` when the row is absent or its estimate or p-value is missing,
   or when the test cannot reach significance (its smallest attainable p-value ``min_p`` is not
   below ``alpha``, e.g. circular shifts of 11 pooled years: 1/11); ``supported`` when
-  ``p < alpha`` and the estimate has the claimed sign; otherwise ``not supported`` (not
-  significant, or significant with the opposite sign).
+  ``p < alpha`` and the estimate has the claimed sign; ``not supported`` when the data speak
+  against the claim: significant with the opposite sign, or not significant with a 95%
+  interval that rules out every change of ``min_effect`` or more in the claimed direction
+  (``ci_high < min_effect`` for ``positive``, ``ci_low > -min_effect`` for ``negative``; with
+  the default 0, an interval wholly on the other side of zero); otherwise ``inconclusive``
+  (not significant, and the interval still holds effects the claim is about). ``mde`` is the
+  minimum detectable effect at 80% power, ``(z_{1-alpha/2} + z_0.8) * se`` (Bloom 1995), so
+  the reader sees how large a change the test could have found.
 ``p_adjust: holm`` adjusts the p-values of a claim's period_test rows together (Holm's step-down,
 statsmodels ``multipletests``); use it with ``combine: any``. Per-year null-model p-values are
 counted, not adjusted.
@@ -54,8 +61,9 @@ after the break for a period test; ``baseline_period`` and ``baseline_mean`` the
 the break (period tests only; means from ``results/tests/periods.parquet``). ``effect`` is the
 share of observed years that satisfy the condition (condition, null_model) or the test's
 estimate (period_test, with ``ci_low``, ``ci_high``, ``p_value`` and ``p_adjusted``).
-``min_p`` is the test's smallest attainable p-value; ``reason`` says why a row is
-``inconclusive`` (null otherwise). ``evidence`` explains the verdict in one line.
+``min_p`` is the test's smallest attainable p-value, ``mde`` and ``min_effect`` as above;
+``reason`` says why a row is ``inconclusive`` (null otherwise). ``evidence`` explains the
+verdict in one line.
 """
 
 from __future__ import annotations
@@ -65,6 +73,7 @@ import operator
 import string
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -86,10 +95,12 @@ SERIES = ["layer", "metric", "variant", "threshold"]
 CLAIM_COLUMNS = [
     "claim_id", "statement", "kind", "layer", "metric", "variant", "threshold", "test", "term",
     "break_year", "baseline_period", "baseline_mean", "period", "period_mean", "effect",
-    "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "n_obs", "alpha", "verdict",
-    "reason", "claim_verdict", "evidence",
+    "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "mde", "min_effect", "n_obs",
+    "alpha", "verdict", "reason", "claim_verdict", "evidence",
 ]  # fmt: skip
 _SHARE_RTOL = 1e-12
+POWER = 0.8  # the power at which the minimum detectable effect is stated
+DEFAULT_MIN_EFFECT = 0.0
 
 _SELECTION = {
     "kind": {"type": "string"},
@@ -151,6 +162,7 @@ TEST_SCHEMAS = {
             ]
         },
         direction={"enum": ["positive", "negative"]},
+        min_effect={"type": "number", "minimum": 0},
     ),
 }
 
@@ -469,6 +481,7 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
         "ci_high": float(r["ci_high"]),
         "p_value": float(r["p_value"]),
         "min_p": float(r["min_p"]),
+        "se": float(r["se"]),
         "n_obs": None if pd.isna(r["n_obs"]) else int(r["n_obs"]),
         "test_note": None if pd.isna(r["note"]) else str(r["note"]),
     }
@@ -478,10 +491,22 @@ def _inconclusive(row: dict, reason: str, evidence: str) -> dict:
     return {**row, "verdict": INCONCLUSIVE, "reason": reason, "evidence": evidence}
 
 
-def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
-    """Verdict and evidence of a period-test row from its (adjusted) p-value."""
+def min_detectable_effect(se: float, alpha: float, power: float = POWER) -> float:
+    """Smallest true effect a two-sided level-``alpha`` test detects with probability ``power``:
+    ``(z_{1 - alpha/2} + z_power) * se`` (Bloom 1995, Evaluation Review 19:547)."""
+    z = NormalDist()
+    return (z.inv_cdf(1 - alpha / 2) + z.inv_cdf(power)) * se
+
+
+def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
+    """Verdict, reason and evidence of a period-test row from its (adjusted) p-value and
+    its interval against the test's ``min_effect``."""
+    direction = test["direction"]
+    min_effect = float(test.get("min_effect", DEFAULT_MIN_EFFECT))
+    row = {**row, "min_effect": min_effect}
     if "verdict" in row:
         return row
+    row["mde"] = min_detectable_effect(row["se"], alpha)
     est, p = row["effect"], row["p_adjusted"]
     where = f"{row['test']} {row['term']}"
     if math.isnan(est) or math.isnan(p):
@@ -491,24 +516,32 @@ def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
     if row["min_p"] >= alpha:
         why = f"the test cannot reach p < {alpha:g} (smallest attainable p {_fmt(row['min_p'])})"
         return _inconclusive(row, why, f"{where}: estimate {est:+.3g}, p = {_fmt(p)}: {why}")
-    sign_ok = est > 0 if direction == "positive" else est < 0
+    sign = 1 if direction == "positive" else -1
+    claimed = f"{sign * min_effect:+g}"
     significant = p < alpha
-    verdict = SUPPORTED if significant and sign_ok else NOT_SUPPORTED
+    # the interval rules out every effect at least min_effect in the claimed direction
+    ruled_out = sign * (row["ci_high"] if sign > 0 else row["ci_low"]) < min_effect
+    if significant:
+        verdict = SUPPORTED if sign * est > 0 else NOT_SUPPORTED
+        why = f"significant in the {'claimed' if verdict == SUPPORTED else 'opposite'} direction"
+    elif ruled_out:
+        verdict = NOT_SUPPORTED
+        why = f"not significant, and the interval rules out an effect of {claimed} or beyond"
+    else:
+        verdict = INCONCLUSIVE
+        why = (
+            f"not significant, but the interval does not rule out an effect of {claimed} or "
+            f"beyond (minimum detectable effect {_fmt(row['mde'])} at {POWER:.0%} power)"
+        )
     p_text = f"p = {_fmt(row['p_value'])}"
     if p != row["p_value"]:
         p_text += f" (Holm {_fmt(p)})"
-    why = (
-        "significant in the claimed direction"
-        if verdict == SUPPORTED
-        else "significant in the opposite direction"
-        if significant
-        else "not significant"
-    )
     evidence = (
         f"{where}: estimate {est:+.3g} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}], "
         f"{p_text}, alpha {alpha:g}, expected {direction}: {why}"
     )
-    return {**row, "verdict": verdict, "evidence": evidence}
+    reason = why if verdict == INCONCLUSIVE else None
+    return {**row, "verdict": verdict, "reason": reason, "evidence": evidence}
 
 
 def _keyed(test: Mapping, key: tuple, row: dict) -> dict:
@@ -528,7 +561,7 @@ def _keyed(test: Mapping, key: tuple, row: dict) -> dict:
 
 
 def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
-    rows, directions = [], []
+    rows, tests = [], []
     for test in claim["tests"]:
         kind = test["kind"]
         if kind == "condition":
@@ -538,7 +571,7 @@ def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
         else:
             new = _period_test_rows(test, tables["period_tests"], tables["periods"], breaks)
         rows += new
-        directions += [test.get("direction")] * len(new)
+        tests += [test] * len(new)
     p = np.array([r.get("p_value", np.nan) for r in rows], dtype=float)
     adjusted = p.copy()
     finite = np.isfinite(p)
@@ -548,10 +581,10 @@ def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
 
         adjusted[finite] = multipletests(p[finite], method="holm")[1]
     out = []
-    for row, direction, p_adj in zip(rows, directions, adjusted, strict=True):
+    for row, test, p_adj in zip(rows, tests, adjusted, strict=True):
         row = {**row, "p_adjusted": float(p_adj)}
         if row["kind"] == "period_test":
-            row = _judge_period_test(row, direction, alpha)
+            row = _judge_period_test(row, test, alpha)
         out.append(row)
     verdict = _combine([r["verdict"] for r in out], claim.get("combine", "all"))
     statement = claim["statement"].replace("{hub}", hub)
@@ -605,7 +638,7 @@ def evaluate_claims(
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     floats = [
         "threshold", "baseline_mean", "period_mean", "effect", "ci_low", "ci_high", "p_value",
-        "p_adjusted", "min_p", "alpha",
+        "p_adjusted", "min_p", "mde", "min_effect", "alpha",
     ]  # fmt: skip
     strings = [c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "n_obs"]]
     return out.astype(
