@@ -91,6 +91,10 @@ def period_tests():
 
 @pytest.fixture
 def periods():
+    return periods_table()
+
+
+def periods_table() -> pd.DataFrame:
     rows = [
         (*SERIES, "2000-2003", 2000, 2003, 0.10),
         (*SERIES, "2004-2005", 2004, 2005, 0.30),
@@ -307,6 +311,39 @@ def test_not_significant_is_not_supported_only_when_the_interval_rules_the_claim
         assert "minimum detectable effect 0.28 at 80% power" in row["reason"]
     else:
         assert pd.isna(row["reason"])
+
+
+def test_binary_row_shows_its_weighted_counterpart(evaluate, period_tests):
+    # binary spoke density jumps at 2004 (p .01) while the weighted series is flat (p .6):
+    # the evidence says the binary ties drive the verdict
+    weighted = period_tests.iloc[[0]].assign(
+        variant="weighted", threshold=nan, estimate=0.01, p_value=0.6
+    )
+    tests = pd.concat([period_tests, weighted], ignore_index=True)
+    out = claims.evaluate_claims(
+        [claim({**SEG, "direction": "positive", "breaks": [2004]})],
+        hub="HUB", breaks=BREAKS, alpha=0.05, periods=periods_table(), period_tests=tests,
+        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
+        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
+    )  # fmt: skip
+    assert out["verdict"].item() == "supported"
+    evidence = out["evidence"].item()
+    assert evidence.endswith(
+        "(driven by the binary ties; weighted spoke_density: estimate +0.01, p = 0.6, "
+        "not significant)"
+    )
+    # degree centralization's weighted counterpart is hub_share (strength centralization is
+    # an affine function of it and is not tested)
+    renamed = tests.assign(metric=tests["metric"].replace("spoke_density", "degree_centralization"))
+    renamed.loc[renamed["variant"] == "weighted", "metric"] = "hub_share"
+    out = claims.evaluate_claims(
+        [claim({**SEG, "metric": "degree_centralization", "direction": "positive",
+                "breaks": [2004]})],
+        hub="HUB", breaks=BREAKS, alpha=0.05, periods=periods_table(), period_tests=renamed,
+        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
+        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
+    )  # fmt: skip
+    assert "weighted hub_share: estimate +0.01, p = 0.6" in out["evidence"].item()
 
 
 def test_significant_the_other_way_is_not_supported_whatever_min_effect(evaluate):

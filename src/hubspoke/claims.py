@@ -100,6 +100,9 @@ CLAIM_COLUMNS = [
 ]  # fmt: skip
 _SHARE_RTOL = 1e-12
 POWER = 0.8  # the power at which the minimum detectable effect is stated
+# The weighted series shown beside a binary period test; the weighted strength centralization is
+# not tested (it duplicates hub_share whenever the hub is the strongest state).
+WEIGHTED_COUNTERPART = {"degree_centralization": "hub_share"}
 DEFAULT_MIN_EFFECT = 0.0
 
 _SELECTION = {
@@ -445,8 +448,42 @@ def _period_test_rows(test, table, periods, breaks) -> list[dict]:
     for key in _series_keys(selected, test):
         series = _series_rows(selected, key)
         for brk in brks:
-            rows.append(_keyed(test, key, _period_test_row(test, series, periods, key, brk)))
+            row = _period_test_row(test, series, periods, key, brk)
+            if key[1] == "binary" and "verdict" not in row:
+                row["counterpart"] = _weighted_counterpart(table, test, key[0], row["term"])
+            rows.append(_keyed(test, key, row))
     return rows
+
+
+def _weighted_counterpart(table: pd.DataFrame, test: Mapping, layer, term: str) -> dict | None:
+    """The same test of the layer's weighted series, for the evidence of a binary row."""
+    metric = WEIGHTED_COUNTERPART.get(test["metric"], test["metric"])
+    hit = table[
+        (table["layer"] == layer)
+        & (table["metric"] == metric)
+        & (table["variant"] == "weighted")
+        & (table["test"] == test["test"])
+        & (table["term"] == term)
+    ]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    return {"metric": metric, "estimate": float(r["estimate"]), "p": float(r["p_value"])}
+
+
+def _counterpart_text(other: dict, significant: bool, estimate: float, alpha: float) -> str:
+    """Which of the binary and the weighted series drives a binary row's verdict."""
+    estimate_text = f"estimate {other['estimate']:+.3g}, p = {_fmt(other['p'])}"
+    result = f"weighted {other['metric']}: {estimate_text}"
+    other_significant = other["p"] < alpha
+    if significant and not other_significant:
+        return f"driven by the binary ties; {result}, not significant"
+    if significant and other_significant:
+        same = np.sign(other["estimate"]) == np.sign(estimate)
+        return f"{result}, {'agrees' if same else 'significant the other way'}"
+    if other_significant:
+        return f"binary ties not significant but {result}"
+    return result
 
 
 def _period_test_row(test, series, periods, key, brk) -> dict:
@@ -540,6 +577,8 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
         f"{where}: estimate {est:+.3g} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}], "
         f"{p_text}, alpha {alpha:g}, expected {direction}: {why}"
     )
+    if row.get("counterpart"):
+        evidence += f" ({_counterpart_text(row['counterpart'], significant, est, alpha)})"
     reason = why if verdict == INCONCLUSIVE else None
     return {**row, "verdict": verdict, "reason": reason, "evidence": evidence}
 
