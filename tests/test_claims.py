@@ -346,6 +346,35 @@ def test_binary_row_shows_its_weighted_counterpart(evaluate, period_tests):
     assert "weighted hub_share: estimate +0.01, p = 0.6" in out["evidence"].item()
 
 
+def test_a_break_matched_by_placebo_years_is_not_specific(evaluate, period_tests):
+    # 20 candidate years; 2004 ranks 5th (4 of the 19 placebo years, 21%, shift at least as
+    # much): the significant jump at 2004 is not specific to the break. 2006 ranks first.
+    placebo = period_tests.iloc[[0, 0]].assign(
+        test="placebo", term=["break_2004", "break_2006"], p_value=[5 / 20, 1 / 20],
+        min_p=1 / 20,
+    )  # fmt: skip
+    period_tests = pd.concat([period_tests, placebo], ignore_index=True)
+    out = claims.evaluate_claims(
+        [claim({**SEG, "direction": "positive"})],
+        hub="HUB", breaks=BREAKS, alpha=0.05, periods=periods_table(),
+        period_tests=period_tests,
+        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
+        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
+    ).set_index("break_year")  # fmt: skip
+    assert out.loc[2004, "placebo_rank"] == 5
+    assert out.loc[2004, "placebo_share"] == pytest.approx(4 / 19)
+    assert out.loc[2004, "verdict"] == "inconclusive"
+    assert out.loc[2004, "reason"] == (
+        "not specific to the break: 21% of the placebo years show a mean shift at least as "
+        "large (rank 5)"
+    )
+    assert out.loc[2006, "placebo_rank"] == 1 and out.loc[2006, "placebo_share"] == 0
+    assert out.loc[2006, "verdict"] == "not supported"  # significant the other way
+    assert out.loc[2006, "evidence"].endswith(
+        "; placebo breaks: 2006 ranks 1, 0% of the placebo years shift the mean at least as much"
+    )
+
+
 def test_significant_the_other_way_is_not_supported_whatever_min_effect(evaluate):
     row = evaluate([claim({**SEG, "direction": "negative", "breaks": [2004], "min_effect": 9})])
     assert row["verdict"].item() == "not supported"

@@ -45,7 +45,11 @@ Verdict of a row:
   the default 0, an interval wholly on the other side of zero); otherwise ``inconclusive``
   (not significant, and the interval still holds effects the claim is about). ``mde`` is the
   minimum detectable effect at 80% power, ``(z_{1-alpha/2} + z_0.8) * se`` (Bloom 1995), so
-  the reader sees how large a change the test could have found.
+  the reader sees how large a change the test could have found. A row that would be
+  ``supported`` is ``inconclusive`` ("not specific to the break") when more than a tenth of
+  the placebo years shift the series' mean at least as much as the break year
+  (``placebo_share > 0.1``; ``placebo_rank`` and ``placebo_share`` come from the ``placebo``
+  rows of the period tests, ``stats.placebo_tests``).
 ``p_adjust: holm`` adjusts the p-values of a claim's period_test rows together (Holm's step-down,
 statsmodels ``multipletests``); use it with ``combine: any``. Per-year null-model p-values are
 counted, not adjusted.
@@ -95,9 +99,10 @@ SERIES = ["layer", "metric", "variant", "threshold"]
 CLAIM_COLUMNS = [
     "claim_id", "statement", "kind", "layer", "metric", "variant", "threshold", "test", "term",
     "break_year", "baseline_period", "baseline_mean", "period", "period_mean", "effect",
-    "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "mde", "min_effect", "n_obs",
-    "alpha", "verdict", "reason", "claim_verdict", "evidence",
+    "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "mde", "min_effect", "placebo_rank",
+    "placebo_share", "n_obs", "alpha", "verdict", "reason", "claim_verdict", "evidence",
 ]  # fmt: skip
+MAX_PLACEBO_SHARE = 0.1  # more placebo years matching the break: not specific to it
 _SHARE_RTOL = 1e-12
 POWER = 0.8  # the power at which the minimum detectable effect is stated
 # The weighted series shown beside a binary period test; the weighted strength centralization is
@@ -439,8 +444,9 @@ def _null_rows(test, table, breaks, alpha, hub) -> list[dict]:
 
 
 def _period_test_rows(test, table, periods, breaks) -> list[dict]:
-    selected = _select(table, test)
-    selected = selected[selected["test"] == test["test"]]
+    every = _select(table, test)
+    selected = every[every["test"] == test["test"]]
+    placebos = every[every["test"] == "placebo"]
     has_break = any(f for _, f, _, _ in string.Formatter().parse(test["term"]) if f)
     chosen = test.get("breaks", "all")
     brks: list[int | None] = list(breaks if chosen == "all" else chosen) if has_break else [None]
@@ -449,10 +455,23 @@ def _period_test_rows(test, table, periods, breaks) -> list[dict]:
         series = _series_rows(selected, key)
         for brk in brks:
             row = _period_test_row(test, series, periods, key, brk)
+            if brk is not None:
+                row.update(_placebo(_series_rows(placebos, key), brk))
             if key[1] == "binary" and "verdict" not in row:
                 row["counterpart"] = _weighted_counterpart(table, test, key[0], row["term"])
             rows.append(_keyed(test, key, row))
     return rows
+
+
+def _placebo(rows: pd.DataFrame, brk: int) -> dict:
+    """Rank of the break among the placebo years and the share of placebo years whose mean
+    shift is at least as large (``stats.placebo_tests``: p = rank / K, min_p = 1 / K)."""
+    hit = rows[rows["term"] == f"break_{brk}"]
+    if hit.empty or pd.isna(hit["p_value"].iat[0]):
+        return {}
+    n_years = round(1 / float(hit["min_p"].iat[0]))
+    rank = round(float(hit["p_value"].iat[0]) * n_years)
+    return {"placebo_rank": rank, "placebo_share": (rank - 1) / (n_years - 1)}
 
 
 def _weighted_counterpart(table: pd.DataFrame, test: Mapping, layer, term: str) -> dict | None:
@@ -558,9 +577,16 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
     significant = p < alpha
     # the interval rules out every effect at least min_effect in the claimed direction
     ruled_out = sign * (row["ci_high"] if sign > 0 else row["ci_low"]) < min_effect
+    share = row.get("placebo_share", math.nan)
     if significant:
         verdict = SUPPORTED if sign * est > 0 else NOT_SUPPORTED
         why = f"significant in the {'claimed' if verdict == SUPPORTED else 'opposite'} direction"
+        if verdict == SUPPORTED and share > MAX_PLACEBO_SHARE:
+            verdict = INCONCLUSIVE
+            why = (
+                f"not specific to the break: {share:.0%} of the placebo years show a mean shift "
+                f"at least as large (rank {row['placebo_rank']})"
+            )
     elif ruled_out:
         verdict = NOT_SUPPORTED
         why = f"not significant, and the interval rules out an effect of {claimed} or beyond"
@@ -579,6 +605,11 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
     )
     if row.get("counterpart"):
         evidence += f" ({_counterpart_text(row['counterpart'], significant, est, alpha)})"
+    if "placebo_rank" in row and not why.startswith("not specific"):
+        evidence += (
+            f"; placebo breaks: {row['break_year']} ranks {row['placebo_rank']}, "
+            f"{share:.0%} of the placebo years shift the mean at least as much"
+        )
     reason = why if verdict == INCONCLUSIVE else None
     return {**row, "verdict": verdict, "reason": reason, "evidence": evidence}
 
@@ -677,14 +708,17 @@ def evaluate_claims(
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     floats = [
         "threshold", "baseline_mean", "period_mean", "effect", "ci_low", "ci_high", "p_value",
-        "p_adjusted", "min_p", "mde", "min_effect", "alpha",
+        "p_adjusted", "min_p", "mde", "min_effect", "placebo_share", "alpha",
     ]  # fmt: skip
-    strings = [c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "n_obs"]]
+    strings = [
+        c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "placebo_rank", "n_obs"]
+    ]
     return out.astype(
         {
             **dict.fromkeys(strings, "string"),
             **dict.fromkeys(floats, "float64"),
             "break_year": "Int64",
+            "placebo_rank": "Int64",
             "n_obs": "Int64",
         }
     )
