@@ -28,8 +28,7 @@ def test_weighted_strength_centralization_duplicates_hub_share(directed):
 
 def test_metric_series_leaves_out_the_duplicate_weighted_strength_centralization():
     rows = [
-        ("trade", "weighted", np.nan, measure, 2000, 0.5)
-        for measure in ("strength", "betweenness")
+        ("trade", "weighted", np.nan, measure, 2000, 0.5) for measure in ("strength", "betweenness")
     ] + [("trade", "binary", 0.05, "degree", 2000, 0.4)]
     cent = pd.DataFrame(rows, columns=["layer", "variant", "threshold", "measure", "year", "value"])
     hub = pd.DataFrame(
@@ -45,3 +44,20 @@ def test_metric_series_leaves_out_the_duplicate_weighted_strength_centralization
         "betweenness_centralization", "degree_centralization", "hub_brokerage_total_bloc",
         "hub_share",
     ]  # fmt: skip
+
+
+def test_the_configured_default_permutation_scheme_is_circular():
+    # years are autocorrelated: exchanging them freely over-rejects (tests/test_stats.py), so a
+    # configuration that omits tests.permutation_scheme gets the circular shifts
+    from pathlib import Path
+
+    import yaml
+
+    from hubspoke import stats
+    from hubspoke.config import validate_config
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    del cfg["tests"]["permutation_scheme"]
+    checked = validate_config(cfg, root / "workflow" / "schemas" / "config.schema.yaml")
+    assert checked["tests"]["permutation_scheme"] == "circular" == stats.DEFAULT_SCHEME
