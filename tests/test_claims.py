@@ -121,6 +121,20 @@ def evaluate(hub_metrics, nulls, period_tests, periods):
     return run
 
 
+def evaluate_with(period_tests, claim_list, alpha=0.05) -> pd.DataFrame:
+    """Claims on ``period_tests`` alone (no hub metrics, no null models)."""
+    return claims.evaluate_claims(
+        claim_list,
+        hub="HUB",
+        breaks=BREAKS,
+        alpha=alpha,
+        periods=periods_table(),
+        period_tests=period_tests,
+        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
+        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
+    )
+
+
 def claim(*tests, **extra):
     return {"id": "C", "statement": "{hub} is central", "tests": list(tests), **extra}
 
@@ -320,12 +334,7 @@ def test_binary_row_shows_its_weighted_counterpart(evaluate, period_tests):
         variant="weighted", threshold=nan, estimate=0.01, p_value=0.6
     )
     tests = pd.concat([period_tests, weighted], ignore_index=True)
-    out = claims.evaluate_claims(
-        [claim({**SEG, "direction": "positive", "breaks": [2004]})],
-        hub="HUB", breaks=BREAKS, alpha=0.05, periods=periods_table(), period_tests=tests,
-        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
-        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
-    )  # fmt: skip
+    out = evaluate_with(tests, [claim({**SEG, "direction": "positive", "breaks": [2004]})])
     assert out["verdict"].item() == "supported"
     evidence = out["evidence"].item()
     assert evidence.endswith(
@@ -336,13 +345,8 @@ def test_binary_row_shows_its_weighted_counterpart(evaluate, period_tests):
     # an affine function of it and is not tested)
     renamed = tests.assign(metric=tests["metric"].replace("spoke_density", "degree_centralization"))
     renamed.loc[renamed["variant"] == "weighted", "metric"] = "hub_share"
-    out = claims.evaluate_claims(
-        [claim({**SEG, "metric": "degree_centralization", "direction": "positive",
-                "breaks": [2004]})],
-        hub="HUB", breaks=BREAKS, alpha=0.05, periods=periods_table(), period_tests=renamed,
-        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
-        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
-    )  # fmt: skip
+    degree = {**SEG, "metric": "degree_centralization", "direction": "positive"}
+    out = evaluate_with(renamed, [claim({**degree, "breaks": [2004]})])
     assert "weighted hub_share: estimate +0.01, p = 0.6" in out["evidence"].item()
 
 
@@ -354,13 +358,8 @@ def test_a_break_matched_by_placebo_years_is_not_specific(evaluate, period_tests
         min_p=1 / 20,
     )  # fmt: skip
     period_tests = pd.concat([period_tests, placebo], ignore_index=True)
-    out = claims.evaluate_claims(
-        [claim({**SEG, "direction": "positive"})],
-        hub="HUB", breaks=BREAKS, alpha=0.05, periods=periods_table(),
-        period_tests=period_tests,
-        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
-        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
-    ).set_index("break_year")  # fmt: skip
+    out = evaluate_with(period_tests, [claim({**SEG, "direction": "positive"})])
+    out = out.set_index("break_year")
     assert out.loc[2004, "placebo_rank"] == 5
     assert out.loc[2004, "placebo_share"] == pytest.approx(4 / 19)
     assert out.loc[2004, "verdict"] == "inconclusive"
@@ -375,26 +374,37 @@ def test_a_break_matched_by_placebo_years_is_not_specific(evaluate, period_tests
     )
 
 
+def test_binary_row_shows_the_other_thresholds(evaluate, period_tests):
+    # the same level change at threshold 2 is significant the other way: the verdict at
+    # threshold 1 hinges on the threshold, and the evidence shows it
+    other = period_tests.iloc[[0]].assign(threshold=2.0, estimate=-0.4, p_value=0.001)
+    tests = pd.concat([period_tests, other], ignore_index=True)
+    out = evaluate_with(tests, [claim({**SEG, "direction": "positive", "breaks": [2004]})])
+    assert out["verdict"].item() == "supported"
+    assert out["evidence"].item().endswith("; at other thresholds 2: -0.4, p = 0.001")
+
+
 def test_significant_the_other_way_is_not_supported_whatever_min_effect(evaluate):
     row = evaluate([claim({**SEG, "direction": "negative", "breaks": [2004], "min_effect": 9})])
     assert row["verdict"].item() == "not supported"
     assert "significant in the opposite direction" in row["evidence"].item()
 
 
-def test_a_test_that_cannot_reach_alpha_is_inconclusive(evaluate, period_tests):
+def test_a_test_that_cannot_reach_alpha_is_inconclusive(period_tests):
     # circular shifts of 6 pooled years: p >= 1/6 whatever the data, so "not significant"
     # says nothing about the claim
     period_tests.loc[period_tests["test"] == "permutation", "min_p"] = 1 / 6
+    other = period_tests[period_tests["test"] == "permutation"].assign(threshold=2.0)
+    period_tests = pd.concat([period_tests, other], ignore_index=True)
     test = {**SEG, "test": "permutation", "term": "{after} vs {before}", "direction": "positive"}
-    row = evaluate([claim({**test, "breaks": [2004]})]).iloc[0]
+    row = evaluate_with(period_tests, [claim({**test, "breaks": [2004]})]).iloc[0]
     assert row["verdict"] == "inconclusive"
     assert row["min_p"] == pytest.approx(1 / 6)
     assert row["reason"] == "the test cannot reach p < 0.05 (smallest attainable p 0.167)"
-    assert row["evidence"].endswith(row["reason"])
+    assert row["evidence"].endswith(row["reason"] + "; at other thresholds 2: +0.3, p = 0.2")
     # at alpha 0.25 the same test can reach significance (p = .2 < .25): supported
-    assert evaluate([claim({**test, "breaks": [2004]})], alpha=0.25).iloc[0]["verdict"] == (
-        "supported"
-    )
+    at_25 = evaluate_with(period_tests, [claim({**test, "breaks": [2004]})], alpha=0.25)
+    assert at_25.iloc[0]["verdict"] == "supported"
 
 
 def test_missing_period_test_row_is_inconclusive(evaluate):

@@ -459,6 +459,7 @@ def _period_test_rows(test, table, periods, breaks) -> list[dict]:
                 row.update(_placebo(_series_rows(placebos, key), brk))
             if key[1] == "binary" and "verdict" not in row:
                 row["counterpart"] = _weighted_counterpart(table, test, key[0], row["term"])
+                row["thresholds"] = _other_thresholds(table, test, key, row["term"])
             rows.append(_keyed(test, key, row))
     return rows
 
@@ -472,6 +473,27 @@ def _placebo(rows: pd.DataFrame, brk: int) -> dict:
     n_years = round(1 / float(hit["min_p"].iat[0]))
     rank = round(float(hit["p_value"].iat[0]) * n_years)
     return {"placebo_rank": rank, "placebo_share": (rank - 1) / (n_years - 1)}
+
+
+def _other_thresholds(table: pd.DataFrame, test: Mapping, key: tuple, term: str) -> str | None:
+    """The same test of the same binary series at the layer's other thresholds, so a verdict
+    that hinges on where the tie threshold lies shows it."""
+    layer, variant, threshold = key
+    hit = table[
+        (table["layer"] == layer)
+        & (table["metric"] == test["metric"])
+        & (table["variant"] == variant)
+        & (table["test"] == test["test"])
+        & (table["term"] == term)
+        & ~_threshold_mask(table["threshold"], threshold)
+    ].sort_values("threshold")
+    if hit.empty:
+        return None
+    results = [
+        f"{r.threshold:g}: {r.estimate:+.3g}, p = {_fmt(float(r.p_value))}"
+        for r in hit.itertuples()
+    ]
+    return "at other thresholds " + "; ".join(results)
 
 
 def _weighted_counterpart(table: pd.DataFrame, test: Mapping, layer, term: str) -> dict | None:
@@ -571,7 +593,10 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
         return _inconclusive(row, f"{what} undefined", f"{where}: {what} undefined{why}")
     if row["min_p"] >= alpha:
         why = f"the test cannot reach p < {alpha:g} (smallest attainable p {_fmt(row['min_p'])})"
-        return _inconclusive(row, why, f"{where}: estimate {est:+.3g}, p = {_fmt(p)}: {why}")
+        evidence = f"{where}: estimate {est:+.3g}, p = {_fmt(p)}: {why}"
+        if row.get("thresholds"):
+            evidence += f"; {row['thresholds']}"
+        return _inconclusive(row, why, evidence)
     sign = 1 if direction == "positive" else -1
     claimed = f"{sign * min_effect:+g}"
     significant = p < alpha
@@ -605,6 +630,8 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
     )
     if row.get("counterpart"):
         evidence += f" ({_counterpart_text(row['counterpart'], significant, est, alpha)})"
+    if row.get("thresholds"):
+        evidence += f"; {row['thresholds']}"
     if "placebo_rank" in row and not why.startswith("not specific"):
         evidence += (
             f"; placebo breaks: {row['break_year']} ranks {row['placebo_rank']}, "
