@@ -83,13 +83,18 @@ def period_tests():
         "layer", "metric", "variant", "threshold", "test", "term", "estimate", "ci_low",
         "ci_high", "p_value",
     ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=cols).assign(se=0.1, n_obs=8, note="")
+    frame = pd.DataFrame(rows, columns=cols).assign(se=0.1, min_p=0.0, n_obs=8, note="")
+    frame.loc[frame["test"] == "permutation", "min_p"] = 1 / 2001
     frame.loc[frame["p_value"].isna(), "note"] = "a period has fewer than 2 non-missing years"
     return frame
 
 
 @pytest.fixture
 def periods():
+    return periods_table()
+
+
+def periods_table() -> pd.DataFrame:
     rows = [
         (*SERIES, "2000-2003", 2000, 2003, 0.10),
         (*SERIES, "2004-2005", 2004, 2005, 0.30),
@@ -114,6 +119,20 @@ def evaluate(hub_metrics, nulls, period_tests, periods):
         )
 
     return run
+
+
+def evaluate_with(period_tests, claim_list, alpha=0.05) -> pd.DataFrame:
+    """Claims on ``period_tests`` alone (no hub metrics, no null models)."""
+    return claims.evaluate_claims(
+        claim_list,
+        hub="HUB",
+        breaks=BREAKS,
+        alpha=alpha,
+        periods=periods_table(),
+        period_tests=period_tests,
+        nulls=pd.DataFrame(columns=["year", "layer", "variant", "metric"]),
+        hub_metrics=pd.DataFrame(columns=["year", "layer", "variant", "metric", "value"]),
+    )
 
 
 def claim(*tests, **extra):
@@ -266,18 +285,133 @@ def test_permutation_term_from_period_labels(evaluate):
     test = {**SEG, "test": "permutation", "term": "{after} vs {before}", "direction": "positive"}
     out = evaluate([claim(test)]).set_index("break_year")
     assert out["term"].tolist() == ["2004-2005 vs 2000-2003", "2006-2007 vs 2004-2005"]
-    assert out.loc[2004, "verdict"] == "not supported"  # p = .2
+    assert out.loc[2004, "verdict"] == "inconclusive"  # p = .2, interval [-0.1, 0.7]
     assert "not significant" in out.loc[2004, "evidence"]
     assert out.loc[2006, "verdict"] == "inconclusive"  # estimate and p-value undefined
+    assert out.loc[2006, "reason"] == "estimate undefined"
     assert out.loc[2006, "evidence"].endswith(
         "estimate undefined (a period has fewer than 2 non-missing years)"
     )
+
+
+PERMUTATION_2004 = {
+    **SEG, "test": "permutation", "term": "{after} vs {before}", "breaks": [2004],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("direction", "min_effect", "verdict", "why"),
+    [
+        # estimate +0.3, interval [-0.1, 0.7], p = .2, se 0.1
+        ("positive", None, "inconclusive", "does not rule out an effect of +0 or beyond"),
+        ("positive", 0.5, "inconclusive", "does not rule out an effect of +0.5 or beyond"),
+        ("positive", 0.8, "not supported", "rules out an effect of +0.8 or beyond"),
+        ("negative", 0.05, "inconclusive", "does not rule out an effect of -0.05 or beyond"),
+        ("negative", 0.2, "not supported", "rules out an effect of -0.2 or beyond"),
+    ],
+)
+def test_not_significant_is_not_supported_only_when_the_interval_rules_the_claim_out(
+    evaluate, direction, min_effect, verdict, why
+):
+    extra = {} if min_effect is None else {"min_effect": min_effect}
+    row = evaluate([claim({**PERMUTATION_2004, "direction": direction, **extra})]).iloc[0]
+    assert row["verdict"] == verdict
+    assert why in row["evidence"]
+    assert row["min_effect"] == (min_effect or 0.0)
+    # Bloom (1995): (z_.975 + z_.8) * se = (1.95996 + 0.84162) * 0.1
+    assert row["mde"] == pytest.approx(0.280158, abs=1e-6)
+    if verdict == "inconclusive":
+        assert row["reason"].startswith("not significant, but the interval does not rule out")
+        assert "minimum detectable effect 0.28 at 80% power" in row["reason"]
+    else:
+        assert pd.isna(row["reason"])
+
+
+def test_binary_row_shows_its_weighted_counterpart(evaluate, period_tests):
+    # binary spoke density jumps at 2004 (p .01) while the weighted series is flat (p .6):
+    # the evidence says the binary ties drive the verdict
+    weighted = period_tests.iloc[[0]].assign(
+        variant="weighted", threshold=nan, estimate=0.01, p_value=0.6
+    )
+    tests = pd.concat([period_tests, weighted], ignore_index=True)
+    out = evaluate_with(tests, [claim({**SEG, "direction": "positive", "breaks": [2004]})])
+    assert out["verdict"].item() == "supported"
+    evidence = out["evidence"].item()
+    assert evidence.endswith(
+        "(driven by the binary ties; weighted spoke_density: estimate +0.01, p = 0.6, "
+        "not significant)"
+    )
+    # degree centralization's weighted counterpart is hub_share (strength centralization is
+    # an affine function of it and is not tested)
+    renamed = tests.assign(metric=tests["metric"].replace("spoke_density", "degree_centralization"))
+    renamed.loc[renamed["variant"] == "weighted", "metric"] = "hub_share"
+    degree = {**SEG, "metric": "degree_centralization", "direction": "positive"}
+    out = evaluate_with(renamed, [claim({**degree, "breaks": [2004]})])
+    assert "weighted hub_share: estimate +0.01, p = 0.6" in out["evidence"].item()
+
+
+def test_a_break_matched_by_placebo_years_is_not_specific(evaluate, period_tests):
+    # 20 candidate years; 2004 ranks 5th (4 of the 19 placebo years, 21%, shift at least as
+    # much): the significant jump at 2004 is not specific to the break. 2006 ranks first.
+    placebo = period_tests.iloc[[0, 0]].assign(
+        test="placebo", term=["break_2004", "break_2006"], p_value=[5 / 20, 1 / 20],
+        min_p=1 / 20,
+    )  # fmt: skip
+    period_tests = pd.concat([period_tests, placebo], ignore_index=True)
+    out = evaluate_with(period_tests, [claim({**SEG, "direction": "positive"})])
+    out = out.set_index("break_year")
+    assert out.loc[2004, "placebo_rank"] == 5
+    assert out.loc[2004, "placebo_share"] == pytest.approx(4 / 19)
+    assert out.loc[2004, "verdict"] == "inconclusive"
+    assert out.loc[2004, "reason"] == (
+        "not specific to the break: 21% of the placebo years show a mean shift at least as "
+        "large (rank 5)"
+    )
+    assert out.loc[2006, "placebo_rank"] == 1 and out.loc[2006, "placebo_share"] == 0
+    assert out.loc[2006, "verdict"] == "not supported"  # significant the other way
+    assert out.loc[2006, "evidence"].endswith(
+        "; placebo breaks: 2006 ranks 1, 0% of the placebo years shift the mean at least as much"
+    )
+
+
+def test_binary_row_shows_the_other_thresholds(evaluate, period_tests):
+    # the same level change at threshold 2 is significant the other way: the verdict at
+    # threshold 1 hinges on the threshold, and the evidence shows it
+    other = period_tests.iloc[[0]].assign(threshold=2.0, estimate=-0.4, p_value=0.001)
+    tests = pd.concat([period_tests, other], ignore_index=True)
+    out = evaluate_with(tests, [claim({**SEG, "direction": "positive", "breaks": [2004]})])
+    assert out["verdict"].item() == "supported"
+    assert out["evidence"].item().endswith("; at other thresholds 2: -0.4, p = 0.001")
+
+
+def test_significant_the_other_way_is_not_supported_whatever_min_effect(evaluate):
+    row = evaluate([claim({**SEG, "direction": "negative", "breaks": [2004], "min_effect": 9})])
+    assert row["verdict"].item() == "not supported"
+    assert "significant in the opposite direction" in row["evidence"].item()
+
+
+def test_a_test_that_cannot_reach_alpha_is_inconclusive(period_tests):
+    # circular shifts of 6 pooled years: p >= 1/6 whatever the data, so "not significant"
+    # says nothing about the claim
+    period_tests.loc[period_tests["test"] == "permutation", "min_p"] = 1 / 6
+    other = period_tests[period_tests["test"] == "permutation"].assign(threshold=2.0)
+    period_tests = pd.concat([period_tests, other], ignore_index=True)
+    test = {**SEG, "test": "permutation", "term": "{after} vs {before}", "direction": "positive"}
+    row = evaluate_with(period_tests, [claim({**test, "breaks": [2004]})]).iloc[0]
+    assert row["verdict"] == "inconclusive"
+    assert row["min_p"] == pytest.approx(1 / 6)
+    assert row["reason"] == "the test cannot reach p < 0.05 (smallest attainable p 0.167)"
+    assert row["evidence"].endswith(row["reason"] + "; at other thresholds 2: +0.3, p = 0.2")
+    # at alpha 0.25 the same test can reach significance (p = .2 < .25): supported
+    at_25 = evaluate_with(period_tests, [claim({**test, "breaks": [2004]})], alpha=0.25)
+    assert at_25.iloc[0]["verdict"] == "supported"
 
 
 def test_missing_period_test_row_is_inconclusive(evaluate):
     out = evaluate([claim({**SEG, "term": "slope_{break}", "direction": "positive"})])
     assert (out["verdict"] == "inconclusive").all()
     assert out["evidence"].str.startswith("no result for segmented slope_").all()
+    assert (out["reason"] == "no test result").all()
 
 
 DID = {
@@ -297,8 +431,9 @@ def test_holm_adjustment(evaluate):
     holm = evaluate([claim(DID, combine="any", p_adjust="holm")])
     assert raw["verdict"].tolist() == ["supported", "supported"]
     assert holm["p_adjusted"].tolist() == pytest.approx([0.06, 0.06])
-    assert holm["verdict"].tolist() == ["not supported", "not supported"]
-    assert holm["claim_verdict"].unique().tolist() == ["not supported"]
+    # not significant after Holm, and the intervals [0.1, 0.9], [0.1, 0.7] hold positive effects
+    assert holm["verdict"].tolist() == ["inconclusive", "inconclusive"]
+    assert holm["claim_verdict"].unique().tolist() == ["inconclusive"]
     assert "(Holm 0.06)" in holm["evidence"].iloc[0]
 
 

@@ -167,6 +167,10 @@ def test_hub_rank():
     # other nodes' NaN are not ranked; a NaN hub score has no rank
     assert hub_rank([NAN, 2, 1], 2) == 2
     assert math.isnan(hub_rank([NAN, 2, 1], 0))
+    # a layer without ties: every strength is 0, nobody outranks anybody, the rank is undefined
+    assert math.isnan(hub_rank([0.0, 0.0, 0.0], 1))
+    assert math.isnan(hub_rank([NAN, 4.0, 4.0], 1))
+    assert hub_rank([0.0, 0.0, 1e-9], 2) == 1
 
 
 def test_dependence_asymmetry_by_hand():

@@ -309,3 +309,32 @@ def test_weight_permutation_keeps_the_weights_and_moves_them():
     assert abs(share.mean() - 0.4) < 0.05
     again = nulls.weight_permuting_replicates(W, 400, seed=3)
     assert (again == reps).all()
+
+
+def test_yearly_null_p_values_are_one_sided_in_the_hub_and_spoke_direction():
+    # the opposite of a star: the hub (node 0) has one tie, the spokes are all tied. Against
+    # G(n, m) star-likeness is far below chance and spoke density far above, so one-sided
+    # p-values in the hub-and-spoke direction are near 1; two-sided ones would be near 0
+    from itertools import combinations
+
+    import pandas as pd
+
+    from hubspoke import yearly
+
+    states = [f"S{i}" for i in range(8)]
+    pairs = [(a, b) for a, b in combinations(states[1:], 2)] + [("S0", "S1")]
+    edges = pd.DataFrame(
+        {"layer": "treaty", "source": [a for a, _ in pairs], "target": [b for _, b in pairs],
+         "weight": 1.0}
+    )  # fmt: skip
+    A = np.zeros((8, 8))
+    for a, b in pairs:
+        A[states.index(a), states.index(b)] = A[states.index(b), states.index(a)] = 1.0
+    out = yearly._nulls_frame(
+        edges, states, 0, 2000, {"treaty": A}, ["treaty"], 199, 5,
+        {"binary": "density", "weighted": "weights"},
+    ).set_index(["variant", "metric"])  # fmt: skip
+    binary = out.loc["binary", "p_value"]
+    assert binary["star_likeness"] > 0.9
+    assert binary["spoke_density"] > 0.9
+    assert binary["degree_centralization"] > 0.6  # the max degree is a spoke's; 0.85 measured

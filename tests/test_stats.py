@@ -92,7 +92,7 @@ def test_permutation_p_value_against_exact_enumeration():
     # |difference| = 1 (the observed one and its mirror), the others 0, so the exact p is 1/3.
     # The Monte Carlo estimate (count + 1) / (n_perm + 1) with n_perm = 20000 has sd 0.0033.
     series = _series([0.0, 0.0, 1.0, 1.0], years=[2008, 2009, 2010, 2011])
-    out = stats.permutation_test(series, [2010], n_perm=20_000, seed=1)
+    out = stats.permutation_test(series, [2010], n_perm=20_000, seed=1, scheme="iid")
     assert out["term"].tolist() == ["2010-2011 vs 2008-2009"]
     assert out["estimate"].iat[0] == 1.0
     assert out["p_value"].iat[0] == pytest.approx(1 / 3, abs=0.015)
@@ -104,7 +104,7 @@ def test_permutation_p_value_against_exact_enumeration():
 def test_permutation_finds_a_level_break_and_covers_it():
     rng = np.random.default_rng(11)
     values = rng.standard_normal(YEARS.size) + 3.0 * (YEARS >= 2010)
-    out = stats.permutation_test(_series(values), BREAKS, n_perm=999, seed=2)
+    out = stats.permutation_test(_series(values), BREAKS, n_perm=999, seed=2, scheme="iid")
     assert out["term"].tolist() == [
         "2010-2014 vs 1992-2009", "2015-2020 vs 2010-2014", "2015-2020 vs 1992-2009",
     ]  # fmt: skip
@@ -117,11 +117,51 @@ def test_permutation_finds_a_level_break_and_covers_it():
     assert out["p_value"].min() >= 1 / 1000  # (0 + 1) / (999 + 1)
 
 
+def test_circular_is_the_default_with_smallest_p_and_hac_interval():
+    # a known effect of 3 on white noise: significant in the 18-vs-5 contrast; the 5-vs-6
+    # contrast has 11 circular shifts, so its p-value cannot fall below 1/11 whatever the data
+    rng = np.random.default_rng(11)
+    values = rng.standard_normal(YEARS.size) + 3.0 * (YEARS >= 2010)
+    out = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=2).set_index("term")
+    assert out["min_p"].to_dict() == {
+        "2010-2014 vs 1992-2009": 1 / 23,
+        "2015-2020 vs 2010-2014": 1 / 11,
+        "2015-2020 vs 1992-2009": 1 / 24,
+    }
+    first = out.loc["2010-2014 vs 1992-2009"]
+    assert first["p_value"] == 1 / 23  # only the identity shift is as extreme
+    # se: the sd of the 23 shifted differences; interval estimate +- 1.96 se
+    pooled = values[:23]
+    shifted = [np.roll(pooled, -k) for k in range(23)]
+    diffs = np.array([v[18:].mean() - v[:18].mean() for v in shifted])
+    assert first["se"] == pytest.approx(diffs.std())
+    assert first["ci_high"] - first["estimate"] == pytest.approx(1.959964 * diffs.std())
+    assert first["ci_low"] < 3.0 < first["ci_high"]
+    iid = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=2, scheme="iid")
+    assert (iid["min_p"] == 1 / 100).all()
+
+
+def test_circular_interval_coverage_under_ar1():
+    # 300 AR(1) series (rho = 0.5) without a break, 18-vs-5 contrast: of 1000 other series
+    # the shift interval covered 0 in 95.5%, the iid bootstrap (which ignores the dependence)
+    # in 65.4%. Bands: about +-4 binomial sd at 300.
+    def covers(values, scheme):
+        out = stats.permutation_test(_series(values), BREAKS, n_perm=199, seed=1, scheme=scheme)
+        row = out.iloc[0]
+        return row["ci_low"] <= 0 <= row["ci_high"]
+
+    noise = _noise(300, 0.5, 31)
+    shift = np.mean([covers(v, "circular") for v in noise])
+    boot = np.mean([covers(v, "iid") for v in noise])
+    assert shift >= 0.93, shift
+    assert 0.53 <= boot <= 0.75, boot
+
+
 def test_permutation_is_seeded():
     values = _noise(1, 0.0, 5)[0]
-    a = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3)
-    b = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3)
-    c = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=4)
+    a = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3, scheme="iid")
+    b = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=3, scheme="iid")
+    c = stats.permutation_test(_series(values), BREAKS, n_perm=99, seed=4, scheme="iid")
     pd.testing.assert_frame_equal(a, b)
     assert not a["ci_low"].equals(c["ci_low"])
 
@@ -147,7 +187,7 @@ def test_permutation_size_white_noise_and_ar1():
     # test over-rejects, 0.19-0.22 (sd 0.02 at 400). The circular scheme gave 0.061 and 0.075,
     # and 0 for the 5-vs-6-year contrast, which cannot reject (p >= 1/11).
     def permutation(series):
-        return stats.permutation_test(series, BREAKS, n_perm=199, seed=9)
+        return stats.permutation_test(series, BREAKS, n_perm=199, seed=9, scheme="iid")
 
     white = _rejection_rate(_noise(400, 0.0, 21), permutation)
     assert white.between(0.006, 0.094).all(), white
@@ -160,6 +200,73 @@ def test_permutation_size_white_noise_and_ar1():
     shifted = _rejection_rate(_noise(400, 0.5, 22), circular)
     assert shifted["2015-2020 vs 2010-2014"] == 0.0
     assert shifted.drop("2015-2020 vs 2010-2014").between(0.01, 0.13).all(), shifted
+
+
+# --- placebo breaks and sup-F ---------------------------------------------------------------
+
+
+def test_mean_shift_scan_matches_statsmodels_f_test():
+    values = _noise(1, 0.0, 41)[0] + 0.8 * (YEARS >= 2006)
+    values[3] = np.nan  # a missing year is dropped, not filled
+    scan = stats.mean_shift_scan(_series(values))
+    present = ~np.isnan(values)
+    y, years = values[present], YEARS[present]
+    # 28 years, trimming ceil(0.15 * 28) = 5 either side: 24 - 5 + 1 = 19 candidates
+    assert scan["year"].tolist() == years[5:24].tolist()
+    for year, f_stat in scan.itertuples(index=False):
+        shift = sm.add_constant((years >= year).astype(float))
+        full = sm.OLS(y, shift).fit()
+        restricted = sm.OLS(y, np.ones_like(y)).fit()
+        assert f_stat == pytest.approx(full.compare_f_test(restricted)[0], rel=1e-9)
+
+
+def test_sup_f_reproduces_andrews_critical_value():
+    # Andrews (1993) Table 1, one parameter, 15% trimming: 5% critical value 8.68. The 95%
+    # quantile of sup-F over 2000 white-noise series of 400 points: 8.64 in a 3000-draw run
+    rng = np.random.default_rng(5)
+    n = 400
+    first = np.arange(60, n - 60 + 1)
+    sup = stats._shift_f(rng.standard_normal((2000, n)), first).max(axis=1)
+    assert np.quantile(sup, 0.95) == pytest.approx(stats.ANDREWS_5PCT, abs=0.6)
+
+
+def _placebo(values):
+    return stats.placebo_tests(_series(values), BREAKS, n_sim=199, seed=1).set_index("term")
+
+
+def test_sup_f_and_placebo_size_and_power():
+    # 200 series each; measured on 300 (other seeds): sup-F Monte Carlo p < .05 in 4.0% of
+    # white-noise series, 35% of AR(1) series with rho = 0.5 (independent-error critical values
+    # do not hold for autocorrelated years); with a shift of 2 sd at 2010, 99% (white) and 92%
+    # (AR(1)); 2010 ranked first among the 20 candidate years in 5.7% (no shift, the 1/20 of
+    # chance) and 68% (shift) of white-noise series. Bands: about +-4 binomial sd at 200.
+    def rates(rho, shift, seed):
+        out = [_placebo(v + shift * (YEARS >= 2010)) for v in _noise(200, rho, seed)]
+        sup = np.mean([o.loc["sup_F", "p_value"] < 0.05 for o in out])
+        first = np.mean([o.loc["break_2010", "p_value"] == 1 / 20 for o in out])
+        return sup, first
+
+    sup, first = rates(0.0, 0.0, 51)
+    assert sup <= 0.11 and first <= 0.12
+    sup, _ = rates(0.5, 0.0, 52)
+    assert 0.2 <= sup <= 0.5
+    sup, first = rates(0.0, 2.0, 53)
+    assert sup >= 0.95 and 0.5 <= first <= 0.85
+
+
+def test_placebo_rank_of_a_real_and_of_a_trend_break():
+    step = np.where(YEARS >= 2010, 1.0, 0.0) + 0.01 * _noise(1, 0.0, 61)[0]
+    out = _placebo(step)
+    assert out.loc["break_2010", "p_value"] == out.loc["break_2010", "min_p"] == 1 / 20
+    assert out.loc["break_2010", "note"] == "rank 1 of 20 candidate years 1997-2016"
+    assert "largest at 2010; exceeds" in out.loc["sup_F", "note"]
+    # a straight line: every year "shifts" the mean, the middle years the most, so 2010 is
+    # matched by most placebo years and is not specific to the break
+    trend = _placebo(YEARS.astype(float))
+    rank = round(trend.loc["break_2010", "p_value"] * 20)
+    assert rank > 3
+    constant = _placebo(np.ones(YEARS.size))
+    assert constant["p_value"].isna().all() and constant["note"].str.contains("constant").all()
 
 
 # --- segmented regression ------------------------------------------------------------------
@@ -394,11 +501,14 @@ def test_run_period_tests_layout_order_and_determinism():
         ("trade", "hub_share", "weighted"),
     ]
     assert (periods["period"].iloc[:3] == ["1992-2009", "2010-2014", "2015-2020"]).all()
-    # 3 permutation contrasts + 5 segmented terms per series
-    assert tests.groupby(["layer", "metric", "variant"]).size().eq(8).all()
+    # 3 permutation contrasts + 5 segmented terms + 2 placebo breaks + sup-F per series
+    assert tests.groupby(["layer", "metric", "variant"]).size().eq(11).all()
     # the short series is laid on all years: its later periods are empty -> NaN with a note
     short = tests[tests["metric"] == "spoke_density"]
-    assert short["p_value"].isna().all() and short["note"].notna().all()
+    assert short["note"].notna().all()
+    # ... except the sup-F search, which scans the years the series has
+    assert short.loc[short["test"] != "sup_f", "p_value"].isna().all()
+    assert short.loc[short["test"] == "sup_f", "p_value"].notna().all()
     again = stats.run_period_tests(metrics.sample(frac=1, random_state=1), BREAKS, n_perm=99,
                                    seed=7)  # fmt: skip
     pd.testing.assert_frame_equal(periods, again[0])

@@ -22,7 +22,8 @@ gives one row, and so does every listed layer that has no data (its verdict is i
     ``"2010-2014 vs 1992-2009"``). One row per break in ``breaks`` (``all``, the default, or a
     list of break years) when the term has a placeholder. The change must be significant
     (``p < alpha``, after the claim's ``p_adjust``) with the sign of ``direction``
-    (``positive`` or ``negative``).
+    (``positive`` or ``negative``). ``min_effect`` (>= 0, in the metric's unit, default 0) is
+    the smallest change in that direction the claim is about.
 
 ``period`` (condition, null_model) is ``first`` (years before the first break, the default),
 ``last`` (from the last break on), ``all``, or ``{from: year, to: year}`` (inclusive, either
@@ -34,9 +35,21 @@ Verdict of a row:
   and ``m`` are missing: ``supported`` when ``k >= min_share * n`` (whatever the missing years
   hold), ``not supported`` when ``k + m < min_share * n`` (even if every missing year
   satisfied it), else ``inconclusive``; ``inconclusive`` when the period has no years.
-- period_test: ``inconclusive`` when the row is absent or its estimate or p-value is missing;
-  ``supported`` when ``p < alpha`` and the estimate has the claimed sign; otherwise
-  ``not supported`` (not significant, or significant with the opposite sign).
+- period_test: ``inconclusive`` when the row is absent or its estimate or p-value is missing,
+  or when the test cannot reach significance (its smallest attainable p-value ``min_p`` is not
+  below ``alpha``, e.g. circular shifts of 11 pooled years: 1/11); ``supported`` when
+  ``p < alpha`` and the estimate has the claimed sign; ``not supported`` when the data speak
+  against the claim: significant with the opposite sign, or not significant with a 95%
+  interval that rules out every change of ``min_effect`` or more in the claimed direction
+  (``ci_high < min_effect`` for ``positive``, ``ci_low > -min_effect`` for ``negative``; with
+  the default 0, an interval wholly on the other side of zero); otherwise ``inconclusive``
+  (not significant, and the interval still holds effects the claim is about). ``mde`` is the
+  minimum detectable effect at 80% power, ``(z_{1-alpha/2} + z_0.8) * se`` (Bloom 1995), so
+  the reader sees how large a change the test could have found. A row that would be
+  ``supported`` is ``inconclusive`` ("not specific to the break") when more than a tenth of
+  the placebo years shift the series' mean at least as much as the break year
+  (``placebo_share > 0.1``; ``placebo_rank`` and ``placebo_share`` come from the ``placebo``
+  rows of the period tests, ``stats.placebo_tests``).
 ``p_adjust: holm`` adjusts the p-values of a claim's period_test rows together (Holm's step-down,
 statsmodels ``multipletests``); use it with ``combine: any``. Per-year null-model p-values are
 counted, not adjusted.
@@ -52,7 +65,9 @@ after the break for a period test; ``baseline_period`` and ``baseline_mean`` the
 the break (period tests only; means from ``results/tests/periods.parquet``). ``effect`` is the
 share of observed years that satisfy the condition (condition, null_model) or the test's
 estimate (period_test, with ``ci_low``, ``ci_high``, ``p_value`` and ``p_adjusted``).
-``evidence`` explains the verdict in one line.
+``min_p`` is the test's smallest attainable p-value, ``mde`` and ``min_effect`` as above;
+``reason`` says why a row is ``inconclusive`` (null otherwise). ``evidence`` explains the
+verdict in one line.
 """
 
 from __future__ import annotations
@@ -62,6 +77,7 @@ import operator
 import string
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -83,10 +99,16 @@ SERIES = ["layer", "metric", "variant", "threshold"]
 CLAIM_COLUMNS = [
     "claim_id", "statement", "kind", "layer", "metric", "variant", "threshold", "test", "term",
     "break_year", "baseline_period", "baseline_mean", "period", "period_mean", "effect",
-    "ci_low", "ci_high", "p_value", "p_adjusted", "n_obs", "alpha", "verdict", "claim_verdict",
-    "evidence",
+    "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "mde", "min_effect", "placebo_rank",
+    "placebo_share", "n_obs", "alpha", "verdict", "reason", "claim_verdict", "evidence",
 ]  # fmt: skip
+MAX_PLACEBO_SHARE = 0.1  # more placebo years matching the break: not specific to it
 _SHARE_RTOL = 1e-12
+POWER = 0.8  # the power at which the minimum detectable effect is stated
+# The weighted series shown beside a binary period test; the weighted strength centralization is
+# not tested (it duplicates hub_share whenever the hub is the strongest state).
+WEIGHTED_COUNTERPART = {"degree_centralization": "hub_share"}
+DEFAULT_MIN_EFFECT = 0.0
 
 _SELECTION = {
     "kind": {"type": "string"},
@@ -148,6 +170,7 @@ TEST_SCHEMAS = {
             ]
         },
         direction={"enum": ["positive", "negative"]},
+        min_effect={"type": "number", "minimum": 0},
     ),
 }
 
@@ -363,6 +386,9 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
     observed = n - m
     min_share = test.get("min_share", 1.0)
     verdict = _share_verdict(k, m, n, min_share)
+    reason = None
+    if verdict == INCONCLUSIVE:
+        reason = "no years in the period" if n == 0 else f"the {m} missing years decide it"
     label = _label(years)
     evidence = (
         f"{hub} {what} in {k} of {n} years {label or '(no years)'}"
@@ -376,6 +402,7 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
         "n_obs": observed,
         "term": what,
         "verdict": verdict,
+        "reason": reason,
         "evidence": evidence,
     }
 
@@ -417,8 +444,9 @@ def _null_rows(test, table, breaks, alpha, hub) -> list[dict]:
 
 
 def _period_test_rows(test, table, periods, breaks) -> list[dict]:
-    selected = _select(table, test)
-    selected = selected[selected["test"] == test["test"]]
+    every = _select(table, test)
+    selected = every[every["test"] == test["test"]]
+    placebos = every[every["test"] == "placebo"]
     has_break = any(f for _, f, _, _ in string.Formatter().parse(test["term"]) if f)
     chosen = test.get("breaks", "all")
     brks: list[int | None] = list(breaks if chosen == "all" else chosen) if has_break else [None]
@@ -426,8 +454,77 @@ def _period_test_rows(test, table, periods, breaks) -> list[dict]:
     for key in _series_keys(selected, test):
         series = _series_rows(selected, key)
         for brk in brks:
-            rows.append(_keyed(test, key, _period_test_row(test, series, periods, key, brk)))
+            row = _period_test_row(test, series, periods, key, brk)
+            if brk is not None:
+                row.update(_placebo(_series_rows(placebos, key), brk))
+            if key[1] == "binary" and "verdict" not in row:
+                row["counterpart"] = _weighted_counterpart(table, test, key[0], row["term"])
+                row["thresholds"] = _other_thresholds(table, test, key, row["term"])
+            rows.append(_keyed(test, key, row))
     return rows
+
+
+def _placebo(rows: pd.DataFrame, brk: int) -> dict:
+    """Rank of the break among the placebo years and the share of placebo years whose mean
+    shift is at least as large (``stats.placebo_tests``: p = rank / K, min_p = 1 / K)."""
+    hit = rows[rows["term"] == f"break_{brk}"]
+    if hit.empty or pd.isna(hit["p_value"].iat[0]):
+        return {}
+    n_years = round(1 / float(hit["min_p"].iat[0]))
+    rank = round(float(hit["p_value"].iat[0]) * n_years)
+    return {"placebo_rank": rank, "placebo_share": (rank - 1) / (n_years - 1)}
+
+
+def _other_thresholds(table: pd.DataFrame, test: Mapping, key: tuple, term: str) -> str | None:
+    """The same test of the same binary series at the layer's other thresholds, so a verdict
+    that hinges on where the tie threshold lies shows it."""
+    layer, variant, threshold = key
+    hit = table[
+        (table["layer"] == layer)
+        & (table["metric"] == test["metric"])
+        & (table["variant"] == variant)
+        & (table["test"] == test["test"])
+        & (table["term"] == term)
+        & ~_threshold_mask(table["threshold"], threshold)
+    ].sort_values("threshold")
+    if hit.empty:
+        return None
+    results = [
+        f"{r.threshold:g}: {r.estimate:+.3g}, p = {_fmt(float(r.p_value))}"
+        for r in hit.itertuples()
+    ]
+    return "at other thresholds " + "; ".join(results)
+
+
+def _weighted_counterpart(table: pd.DataFrame, test: Mapping, layer, term: str) -> dict | None:
+    """The same test of the layer's weighted series, for the evidence of a binary row."""
+    metric = WEIGHTED_COUNTERPART.get(test["metric"], test["metric"])
+    hit = table[
+        (table["layer"] == layer)
+        & (table["metric"] == metric)
+        & (table["variant"] == "weighted")
+        & (table["test"] == test["test"])
+        & (table["term"] == term)
+    ]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    return {"metric": metric, "estimate": float(r["estimate"]), "p": float(r["p_value"])}
+
+
+def _counterpart_text(other: dict, significant: bool, estimate: float, alpha: float) -> str:
+    """Which of the binary and the weighted series drives a binary row's verdict."""
+    estimate_text = f"estimate {other['estimate']:+.3g}, p = {_fmt(other['p'])}"
+    result = f"weighted {other['metric']}: {estimate_text}"
+    other_significant = other["p"] < alpha
+    if significant and not other_significant:
+        return f"driven by the binary ties; {result}, not significant"
+    if significant and other_significant:
+        same = np.sign(other["estimate"]) == np.sign(estimate)
+        return f"{result}, {'agrees' if same else 'significant the other way'}"
+    if other_significant:
+        return f"binary ties not significant but {result}"
+    return result
 
 
 def _period_test_row(test, series, periods, key, brk) -> dict:
@@ -448,15 +545,12 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
     unknown = [f for f in used if fields[f] is None]
     if unknown:
         why = f"no period {unknown[0]} the break {brk} in the periods table"
-        return {**out, "verdict": INCONCLUSIVE, "evidence": f"{test['test']} {test['term']}: {why}"}
+        return _inconclusive(out, why, f"{test['test']} {test['term']}: {why}")
     out["term"] = test["term"].format(**fields)
     hit = series[series["term"] == out["term"]]
     if hit.empty:
-        return {
-            **out,
-            "verdict": INCONCLUSIVE,
-            "evidence": f"no result for {test['test']} {out['term']}",
-        }
+        why = f"no result for {test['test']} {out['term']}"
+        return _inconclusive(out, "no test result", why)
     r = hit.iloc[0]
     return {
         **out,
@@ -464,39 +558,87 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
         "ci_low": float(r["ci_low"]),
         "ci_high": float(r["ci_high"]),
         "p_value": float(r["p_value"]),
+        "min_p": float(r["min_p"]),
+        "se": float(r["se"]),
         "n_obs": None if pd.isna(r["n_obs"]) else int(r["n_obs"]),
         "test_note": None if pd.isna(r["note"]) else str(r["note"]),
     }
 
 
-def _judge_period_test(row: dict, direction: str, alpha: float) -> dict:
-    """Verdict and evidence of a period-test row from its (adjusted) p-value."""
+def _inconclusive(row: dict, reason: str, evidence: str) -> dict:
+    return {**row, "verdict": INCONCLUSIVE, "reason": reason, "evidence": evidence}
+
+
+def min_detectable_effect(se: float, alpha: float, power: float = POWER) -> float:
+    """Smallest true effect a two-sided level-``alpha`` test detects with probability ``power``:
+    ``(z_{1 - alpha/2} + z_power) * se`` (Bloom 1995, Evaluation Review 19:547)."""
+    z = NormalDist()
+    return (z.inv_cdf(1 - alpha / 2) + z.inv_cdf(power)) * se
+
+
+def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
+    """Verdict, reason and evidence of a period-test row from its (adjusted) p-value and
+    its interval against the test's ``min_effect``."""
+    direction = test["direction"]
+    min_effect = float(test.get("min_effect", DEFAULT_MIN_EFFECT))
+    row = {**row, "min_effect": min_effect}
     if "verdict" in row:
         return row
+    row["mde"] = min_detectable_effect(row["se"], alpha)
     est, p = row["effect"], row["p_adjusted"]
     where = f"{row['test']} {row['term']}"
     if math.isnan(est) or math.isnan(p):
         what = "estimate" if math.isnan(est) else "p-value"
         why = f" ({row['test_note']})" if row.get("test_note") else ""
-        return {**row, "verdict": INCONCLUSIVE, "evidence": f"{where}: {what} undefined{why}"}
-    sign_ok = est > 0 if direction == "positive" else est < 0
+        return _inconclusive(row, f"{what} undefined", f"{where}: {what} undefined{why}")
+    if row["min_p"] >= alpha:
+        why = f"the test cannot reach p < {alpha:g} (smallest attainable p {_fmt(row['min_p'])})"
+        evidence = f"{where}: estimate {est:+.3g}, p = {_fmt(p)}: {why}"
+        if row.get("thresholds"):
+            evidence += f"; {row['thresholds']}"
+        return _inconclusive(row, why, evidence)
+    sign = 1 if direction == "positive" else -1
+    claimed = f"{sign * min_effect:+g}"
     significant = p < alpha
-    verdict = SUPPORTED if significant and sign_ok else NOT_SUPPORTED
+    # the interval rules out every effect at least min_effect in the claimed direction
+    ruled_out = sign * (row["ci_high"] if sign > 0 else row["ci_low"]) < min_effect
+    share = row.get("placebo_share", math.nan)
+    if significant:
+        verdict = SUPPORTED if sign * est > 0 else NOT_SUPPORTED
+        why = f"significant in the {'claimed' if verdict == SUPPORTED else 'opposite'} direction"
+        if verdict == SUPPORTED and share > MAX_PLACEBO_SHARE:
+            verdict = INCONCLUSIVE
+            why = (
+                f"not specific to the break: {share:.0%} of the placebo years show a mean shift "
+                f"at least as large (rank {row['placebo_rank']})"
+            )
+    elif ruled_out:
+        verdict = NOT_SUPPORTED
+        why = f"not significant, and the interval rules out an effect of {claimed} or beyond"
+    else:
+        verdict = INCONCLUSIVE
+        why = (
+            f"not significant, but the interval does not rule out an effect of {claimed} or "
+            f"beyond (minimum detectable effect {_fmt(row['mde'])} at {POWER:.0%} power)"
+        )
     p_text = f"p = {_fmt(row['p_value'])}"
     if p != row["p_value"]:
         p_text += f" (Holm {_fmt(p)})"
-    why = (
-        "significant in the claimed direction"
-        if verdict == SUPPORTED
-        else "significant in the opposite direction"
-        if significant
-        else "not significant"
-    )
     evidence = (
         f"{where}: estimate {est:+.3g} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}], "
         f"{p_text}, alpha {alpha:g}, expected {direction}: {why}"
     )
-    return {**row, "verdict": verdict, "evidence": evidence}
+    if row.get("counterpart"):
+        evidence += f" ({_counterpart_text(row['counterpart'], significant, est, alpha)})"
+    if row.get("thresholds"):
+        evidence += f"; {row['thresholds']}"
+    if "placebo_rank" in row and not why.startswith("not specific"):
+        evidence += (
+            f"; placebo breaks: {row['break_year']} ranks {row['placebo_rank']}, "
+            f"{share:.0%} of the placebo years shift the mean at least as much"
+        )
+    reason = why if verdict == INCONCLUSIVE else None
+    return {**row, "verdict": verdict, "reason": reason, "evidence": evidence}
 
 
 def _keyed(test: Mapping, key: tuple, row: dict) -> dict:
@@ -516,7 +658,7 @@ def _keyed(test: Mapping, key: tuple, row: dict) -> dict:
 
 
 def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
-    rows, directions = [], []
+    rows, tests = [], []
     for test in claim["tests"]:
         kind = test["kind"]
         if kind == "condition":
@@ -526,7 +668,7 @@ def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
         else:
             new = _period_test_rows(test, tables["period_tests"], tables["periods"], breaks)
         rows += new
-        directions += [test.get("direction")] * len(new)
+        tests += [test] * len(new)
     p = np.array([r.get("p_value", np.nan) for r in rows], dtype=float)
     adjusted = p.copy()
     finite = np.isfinite(p)
@@ -536,10 +678,10 @@ def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
 
         adjusted[finite] = multipletests(p[finite], method="holm")[1]
     out = []
-    for row, direction, p_adj in zip(rows, directions, adjusted, strict=True):
+    for row, test, p_adj in zip(rows, tests, adjusted, strict=True):
         row = {**row, "p_adjusted": float(p_adj)}
         if row["kind"] == "period_test":
-            row = _judge_period_test(row, direction, alpha)
+            row = _judge_period_test(row, test, alpha)
         out.append(row)
     verdict = _combine([r["verdict"] for r in out], claim.get("combine", "all"))
     statement = claim["statement"].replace("{hub}", hub)
@@ -593,14 +735,17 @@ def evaluate_claims(
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     floats = [
         "threshold", "baseline_mean", "period_mean", "effect", "ci_low", "ci_high", "p_value",
-        "p_adjusted", "alpha",
+        "p_adjusted", "min_p", "mde", "min_effect", "placebo_share", "alpha",
     ]  # fmt: skip
-    strings = [c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "n_obs"]]
+    strings = [
+        c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "placebo_rank", "n_obs"]
+    ]
     return out.astype(
         {
             **dict.fromkeys(strings, "string"),
             **dict.fromkeys(floats, "float64"),
             "break_year": "Int64",
+            "placebo_rank": "Int64",
             "n_obs": "Int64",
         }
     )

@@ -129,11 +129,14 @@ def hub_rank(scores, hub: int, *, ascending: bool = False):
     """Rank of the hub's score, 1 = highest (``ascending=True``: 1 = lowest, e.g. constraint).
 
     Ties share the best rank (pandas ``rank(method="min")``). Other nodes' NaN scores are not
-    ranked; if the hub's own score is NaN the rank is NaN (a float).
+    ranked; if the hub's own score is NaN the rank is NaN (a float). When every ranked node
+    scores the same, as in a layer without ties, nobody is more central than anybody else and
+    the rank is NaN too, not first.
     """
     scores = np.asarray(scores, dtype=float)
     own = scores[hub]
-    if math.isnan(own):
+    ranked = scores[~np.isnan(scores)]
+    if math.isnan(own) or (ranked.size > 1 and (ranked == own).all()):
         return math.nan
     better = scores < own if ascending else scores > own
     return 1 + int(better.sum())

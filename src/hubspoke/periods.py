@@ -18,8 +18,15 @@ def metric_series(
     """The yearly series the period tests run on, long: ``SERIES_COLUMNS``.
 
     Centralizations become ``{measure}_centralization``; hub metrics keep their names; the
-    hub's brokerage becomes ``hub_brokerage_{role}_{partition}``.
+    hub's brokerage becomes ``hub_brokerage_{role}_{partition}``. The weighted strength
+    centralization is left out: whenever the hub is the strongest state it equals
+    ``(n * hub_share - 2) / (n - 2)``, an increasing affine function of ``hub_share`` with
+    the same tests, so testing both would pad the family of tests with a duplicate.
     """
+    duplicate = (centralization["measure"] == "strength") & (
+        centralization["variant"] == "weighted"
+    )
+    centralization = centralization[~duplicate]
     cent = centralization.assign(metric=centralization["measure"] + "_centralization")
     b = brokerage[brokerage["node"] == hub]
     b = b.assign(
@@ -60,7 +67,11 @@ def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[p
     t = {name: tables.read_parquet(p) for name, p in paths.items()}
     series = metric_series(t["centralization"], t["hub"], t["brokerage"], params["hub"])
     periods, tests = stats.run_period_tests(
-        series, params["breaks"], n_perm=params["n_perm"], seed=params["seed"]
+        series,
+        params["breaks"],
+        n_perm=params["n_perm"],
+        seed=params["seed"],
+        scheme=params["permutation_scheme"],
     )
     if params["did_bloc"] is not None:  # null: no difference-in-differences
         panel = did_panel(t["edges"], t["memberships"], params["hub"], params["did_bloc"])

@@ -39,6 +39,13 @@ NULL_METRICS = {
         "hub_share": hubness.hub_share,
     },
 }
+# The hub-and-spoke direction of each index: the null p-values are one-sided in it (README).
+NULL_ALTERNATIVES = {
+    "star_likeness": "greater",
+    "hub_share": "greater",
+    "degree_centralization": "greater",
+    "spoke_density": "less",
+}
 
 
 def _hub_rows(A, hub, measures, directed, weighted):
@@ -260,6 +267,7 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
                 n_replicates=replicates,
                 seed=layer_seed,
                 preserve=models[variant],
+                alternatives=NULL_ALTERNATIVES,
             )
             frames.append(t.assign(layer=layer, variant=variant, null_model=models[variant]))
     df = pd.concat(frames, ignore_index=True)

@@ -23,6 +23,7 @@ rule test_periods:
         hub=config["hub"],
         breaks=config["breaks"],
         n_perm=config["tests"]["permutations"],
+        permutation_scheme=config["tests"]["permutation_scheme"],
         seed=config["tests"]["seed"],
         did_bloc=config["tests"]["did_bloc"],
         binarisation=config["binarisation"],
