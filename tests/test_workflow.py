@@ -77,7 +77,7 @@ def test_tiny_run_builds_every_table(tiny_run):
         "membership",
         "membership_depth",
     }
-    undirected = edges[edges["layer"] != "trade_flow"]
+    undirected = edges[~edges["layer"].isin(["trade_flow", "trade_dependence"])]
     assert (undirected["source"] < undirected["target"]).all()
     cent = pd.read_parquet(results / "metrics" / "centralization.parquet")
     assert cent["value"].dropna().between(0, 1).all()
