@@ -13,6 +13,7 @@ include: "workflow/rules/inputs.smk"
 include: "workflow/rules/years.smk"
 include: "workflow/rules/tests.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/publish.smk"
 
 
 report: "workflow/report/workflow.rst"
@@ -21,4 +22,4 @@ report: "workflow/report/workflow.rst"
 rule all:
     default_target: True
     input:
-        final_outputs(),
+        f"{STAGING}/published.tsv",

@@ -1,5 +1,6 @@
 """Bad input, end to end: each case stops ``snakemake`` with one line naming the file or config
-key, the row, the column and the value, exits non-zero and leaves results/ as it was.
+key, the row, the column and the value, exits non-zero and leaves results/ as it was; a job
+that fails anyway leaves results/ as it was too.
 
 Every case runs on a copy of a finished run of the small configuration, so "leaves results/ as
 it was" means: no file added, removed or rewritten (which also shows that no job started; the
@@ -172,6 +173,98 @@ def bad_yaml_entry(name: str, key: str) -> Callable[[Path], list[str]]:
     return case
 
 
+def edit_bytes(run: Path, table: str, prefix: str, old: bytes, new: bytes) -> int:
+    """Replace ``old`` by ``new`` in the first line of ``table`` starting with ``prefix``;
+    returns the line number (header = 1)."""
+    rows = (run / table).read_bytes().split(b"\n")
+    i = next(i for i, line in enumerate(rows) if line.startswith(prefix.encode()))
+    assert old in rows[i]
+    rows[i] = rows[i].replace(old, new, 1)
+    (run / table).write_bytes(b"\n".join(rows))
+    return i + 1
+
+
+def append_row(run: Path) -> list[str]:
+    """The issue's duplicate: BLR-RUS 2014 exports again, the year spelt with a leading zero."""
+    rows = lines(run, TRADE)
+    (run / TRADE).write_text("".join([*rows, "BLR,RUS,02014,export_fob,99999,false,IMF DOTS\n"]))
+    return [TRADE, f"row {len(rows) + 1}", "column 'year'", "value '02014'", "canonical form"]
+
+
+def nul_in(table: str, prefix: str, column: str, old: str, new: str):
+    def case(run: Path) -> list[str]:
+        row = edit_bytes(run, table, prefix, old.encode(), new.encode())
+        return [table, f"row {row}", f"column {column!r}", f"value {new!r}", "control character"]
+
+    return case
+
+
+def quoted_newline(run: Path) -> list[str]:
+    """A treaty name holding a line break (quoted): the error names its physical line, and an
+    error after it (a bad date two lines on) is not reached first."""
+    table = "data/raw/treaties.csv"
+    row = edit_bytes(run, table, "ATOP-4018,", b"ATOP alliance 4018 (nonagg)", b'"a\nb"')
+    return [table, f"row {row}", "column 'name'", "value 'a\\nb'", "line break inside a field"]
+
+
+def sparse_file(run: Path) -> list[str]:
+    """An input symlinked to a 12 GB sparse file is not read."""
+    big = run / "big.csv"
+    with big.open("wb") as file:
+        file.truncate(12 * 2**30)
+    (run / TRADE).unlink()
+    (run / TRADE).symlink_to(big)
+    return [TRADE, "value '12288 MB'", "file larger than max_input_mb"]
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A YAML flow value of 10 anchors, each ten aliases of the previous: 10^levels strings."""
+    parts = ["&a0 [x, x, x, x, x, x, x, x, x, x]"]
+    parts += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "[" + ", ".join(parts) + "]"
+
+
+def bomb_in_config(run: Path) -> list[str]:
+    text = (run / "small.yaml").read_text().replace("hub: RUS", f"hub: {alias_bomb()}")
+    (run / "small.yaml").write_text(text)
+    return ["config", "key 'hub'", "more than 100000 values (YAML aliases expanded)"]
+
+
+def long_value(run: Path) -> list[str]:
+    """A 10 MB value is shown cut, on one bounded line."""
+    change_config(run, hub="R" * 10 * 2**20)
+    return ["config", "key 'hub'", "[...]", "text longer than 100000 characters"]
+
+
+def yaml_file_case(name: str, edit, expected) -> Callable[[Path], list[str]]:
+    """The configured claims or reference checks file, its text changed by ``edit``."""
+
+    def case(run: Path) -> list[str]:
+        text = (run / "config" / f"{name}.yaml").read_text()
+        (run / f"bad_{name}.yaml").write_text(edit(text))
+        change_config(run, **{name: f"bad_{name}.yaml"})
+        return [f"bad_{name}.yaml", *expected]
+
+    return case
+
+
+def first_entry_value(key: str, value: str):
+    """An edit of a claims or checks file: the first ``key:`` (with its continuation lines)
+    gets ``value``."""
+
+    def edit(text: str) -> str:
+        rows = text.splitlines(keepends=True)
+        i = next(i for i, row in enumerate(rows) if row.lstrip().startswith(f"{key}: "))
+        indent = len(rows[i]) - len(rows[i].lstrip())
+        end = i + 1
+        while end < len(rows) and len(rows[end]) - len(rows[end].lstrip()) > indent:
+            end += 1
+        rows[i:end] = [f"{' ' * indent}{key}: {value}\n"]
+        return "".join(rows)
+
+    return edit
+
+
 def with_state(state: str) -> dict:
     """Configuration changes adding ``state`` to the small configuration's states."""
     subregions = [
@@ -260,6 +353,95 @@ CASES = {
     "missing claims file": config_case("file not found", "claims", "nope.yaml", claims="nope.yaml"),
     "bad claims": bad_yaml_entry("claims", "claims"),
     "bad reference checks": bad_yaml_entry("reference_checks", "checks"),
+    # issue 11: 1. a key spelt two ways
+    "non-canonical year": append_row,
+    "non-canonical depth": field_case(
+        "data/raw/organisations.csv", "EAEU,", "depth", "03", "canonical form"
+    ),
+    # 2. control characters
+    "NUL inside a number": nul_in(
+        TRADE, "BLR,RUS,2014,export_fob,", "value_usd_m", "15180.9844", "15180\x00.9844"
+    ),
+    "NUL starting a number": nul_in(
+        TRADE, "BLR,RUS,2014,import_cif,", "value_usd_m", "22190.1629", "\x0022190.1629"
+    ),
+    "NUL in a text": nul_in(
+        "data/raw/treaties.csv",
+        "ATOP-4016,",
+        "name",
+        "ATOP alliance 4016 (nonagg)",
+        "ATOP alliance\x00 4016 (nonagg)",
+    ),
+    "escape in a code": nul_in(MEMBERSHIPS, "CIS,KAZ,", "state", "KAZ", "K\x1bAZ"),
+    # 3. whole-number floats for integers
+    "float replicates": config_case(
+        "is not of type 'integer'", "nulls.replicates", 20.0, nulls={"replicates": 20.0, "seed": 7}
+    ),
+    "float permutations": config_case(
+        "is not of type 'integer'",
+        "tests.permutations",
+        50.0,
+        tests={"permutations": 50.0, "seed": 11, "alpha": 0.05, "did_bloc": "EAEU"},
+    ),
+    "float year": config_case(
+        "is not of type 'integer'", "years.start", 2012.0, years={"start": 2012.0, "end": 2016}
+    ),
+    # 4. claim terms
+    "empty term placeholder": yaml_file_case(
+        "claims",
+        lambda text: text.replace('term: "level_{break}"', 'term: "level_{}"', 1),
+        ["term", "value 'level_{}'", "term placeholders"],
+    ),
+    "unclosed term brace": yaml_file_case(
+        "claims",
+        lambda text: text.replace('term: "level_{break}"', "term: 'a {'", 1),
+        ["term", "value 'a {'", "term placeholders"],
+    ),
+    # 5. states: all with inputs not a mapping
+    "inputs not a mapping": config_case(
+        "is not of type 'object'", "inputs", "x", states="all", inputs="x"
+    ),
+    # 6. bounded reads and lines
+    "12 GB sparse input": sparse_file,
+    "alias bomb in the config": bomb_in_config,
+    "alias bomb in a claim": yaml_file_case(
+        "claims",
+        first_entry_value("statement", alias_bomb()),
+        ["key 'claims.0.statement'", "YAML aliases expanded"],
+    ),
+    "alias bomb in a check": yaml_file_case(
+        "reference_checks",
+        first_entry_value("statement", alias_bomb()),
+        ["key 'checks.0.statement'", "YAML aliases expanded"],
+    ),
+    "10 MB value": long_value,
+    # 7. physical line numbers
+    "quoted line break": quoted_newline,
+    # 8. NaN and inf
+    "NaN claim value": yaml_file_case(
+        "claims", first_entry_value("value", ".nan"), ["value nan", "of type 'number'"]
+    ),
+    "inf check value": yaml_file_case(
+        "reference_checks",
+        first_entry_value("value", ".inf"),
+        ["key 'value'", "value inf", "of type 'number'"],
+    ),
+    "NaN check tolerance": yaml_file_case(
+        "reference_checks",
+        first_entry_value("tolerance", "{relative: .nan}"),
+        ["key 'tolerance.relative'", "value nan", "of type 'number'"],
+    ),
+    # 9. duplicate keys in the YAML files hubspoke reads itself
+    "duplicate key in claims": yaml_file_case(
+        "claims",
+        lambda text: text.replace("    statement:", "    statement: x\n    statement:", 1),
+        ["row 53", "duplicate key 'statement'"],
+    ),
+    "duplicate key in checks": yaml_file_case(
+        "reference_checks",
+        lambda text: text.replace("    value: 39700", "    value: 39700\n    value: 1", 1),
+        ["row 59", "duplicate key 'value'"],
+    ),
 }
 
 
@@ -304,7 +486,30 @@ def test_bad_input_stops_the_run_with_one_line_and_writes_nothing(outcomes, befo
     assert ERROR not in proc.stdout
     for fragment in expected:
         assert fragment in errors[0], (fragment, errors[0])
+    assert len(errors[0]) <= 1000
     assert after == before
+
+
+@pytest.mark.slow
+def test_a_failing_job_leaves_results_as_the_last_complete_run(small_run, before, tmp_path):
+    """Whatever the checks before the jobs miss: a job that fails after others have rewritten
+    their (staged) files changes nothing in results/; the next good run publishes it all."""
+    run = copy_run(small_run, tmp_path / "run")
+    change_config(run, reconciliation="max")  # every year and everything after it reruns
+    script = run / "workflow" / "scripts" / "combine_years.py"
+    good = script.read_text()
+    script.write_text('raise RuntimeError("a fault no check foresaw")\n' + good)
+    proc = snakemake(run, "--configfile", "small.yaml", check=False)
+    assert proc.returncode != 0
+    assert not (run / ".staging" / "networks" / "edges.parquet").exists()  # removed by Snakemake
+    assert snapshot(run) == before
+    script.write_text(good)
+    snakemake(run, "--configfile", "small.yaml")
+    after = snapshot(run)
+    assert set(after) == set(before) and after != before
+    for name, (digest, _) in after.items():
+        staged = run / ".staging" / Path(name).relative_to("results")
+        assert hashlib.sha256(staged.read_bytes()).hexdigest() == digest, name
 
 
 # --- accepted variations -----------------------------------------------------------------------

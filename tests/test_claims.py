@@ -496,6 +496,12 @@ def write_claims(tmp_path, mutate):
         (lambda c: c["tests"][0].pop("op"), "tests.0.op", "missing key"),
         (lambda c: c["tests"][0].update(op="=>"), "tests.0.op", "is not one of"),
         (lambda c: c["tests"][1].update(term="level_{year}"), "tests.1.term", "placeholders"),
+        # issue 11: terms that failed only when the claims were evaluated, or as a traceback
+        (lambda c: c["tests"][1].update(term="level_{}"), "tests.1.term", "placeholders"),
+        (lambda c: c["tests"][1].update(term="a {"), "tests.1.term", "placeholders"),
+        (lambda c: c["tests"][1].update(term="{break[0]}"), "tests.1.term", "placeholders"),
+        (lambda c: c["tests"][1].update(term="{break!r}"), "tests.1.term", "placeholders"),
+        (lambda c: c["tests"][0].update(value=math.nan), "tests.0.value", "of type 'number'"),
         (lambda c: c["tests"][1].update(direction="up"), "tests.1.direction", "is not one of"),
         (lambda c: c["tests"][0].update(min_share=0), "tests.0.min_share", "less than or equal"),
         (lambda c: c.update(combine="most"), "combine", "is not one of"),

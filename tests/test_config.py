@@ -1,12 +1,13 @@
 """Configuration validation: defaults, and one clear line for every kind of bad configuration."""
 
 import copy
+import math
 from pathlib import Path
 
 import pytest
 import yaml
 
-from hubspoke.config import validate_config
+from hubspoke.config import MAX_YAML_ITEMS, load_yaml_list, validate_config
 from hubspoke.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +87,13 @@ CASES = [
     (lambda c: c["brokerage"]["subregions"][0]["states"].remove("EST"), "brokerage", "EST"),
     (lambda c: c["brokerage"]["subregions"][1]["states"].append("EST"), "brokerage", "EST"),
     (lambda c: c.update(reconciliation="average"), "reconciliation", "'average'"),
+    # issue 11: JSON Schema counts 1000.0 as an integer and NaN as a number; hubspoke does not
+    (lambda c: c["nulls"].update(replicates=1000.0), "nulls.replicates", "1000.0"),
+    (lambda c: c["years"].update(start=1992.0), "years.start", "1992.0"),
+    (lambda c: c["tests"].update(alpha=float("nan")), "tests.alpha", "nan"),
+    (lambda c: c["binarisation"]["trade"].update(threshold=math.inf), "binarisation", "inf"),
+    (lambda c: c.update(states="all", inputs="x"), "inputs", "'x'"),
+    (lambda c: c.update(hub="R" * 10**7), "hub", "[...]"),  # a 10 MB value, shown cut
 ]
 
 
@@ -96,8 +104,38 @@ def test_bad_config_gives_one_line_naming_key_and_value(default, change, key, va
     with pytest.raises(InputError) as err:
         check(cfg)
     message = str(err.value)
-    assert "\n" not in message
+    assert "\n" not in message and len(message) <= 1000
     assert message.startswith("config.yaml, key ")
     assert key in message
     if value is not None:
         assert value in message
+
+
+def test_states_all_is_listed_once_the_schema_is_checked(default):
+    seen = []
+
+    def reporters(checked):
+        seen.append(checked["inputs"]["trade_world"])  # defaults filled in
+        return default["states"]
+
+    cfg = {**copy.deepcopy(default), "states": "all"}
+    assert validate_config(cfg, SCHEMA, all_states=reporters)["states"] == default["states"]
+    assert seen == ["data/raw/trade_world.csv"]
+
+
+def test_an_alias_bomb_stops_before_it_is_expanded(tmp_path):
+    """Nine levels of ten aliases: 10^9 strings if expanded; stopped after MAX_YAML_ITEMS."""
+    levels = ["&a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    path = tmp_path / "claims.yaml"
+    path.write_text(f"claims:\n  - id: a\n    statement: [{', '.join(levels)}]\n")
+    with pytest.raises(InputError, match=f"more than {MAX_YAML_ITEMS} values") as err:
+        load_yaml_list(path, "claims")
+    assert "key 'claims.0.statement'" in str(err.value)
+
+
+def test_a_repeated_key_in_a_yaml_file_is_an_error(tmp_path):
+    path = tmp_path / "checks.yaml"
+    path.write_text("checks:\n  - id: a\n    value: 1\n    value: 2\n")
+    with pytest.raises(InputError, match=r"row 4.*duplicate key 'value'"):
+        load_yaml_list(path, "checks")

@@ -1,6 +1,9 @@
 """Property-based tests (hypothesis) of the importer and the measures."""
 
+import csv
 import math
+import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +17,7 @@ from hubspoke.build_raw import write_table
 from hubspoke.centralization import centralization
 from hubspoke.errors import InputError
 from hubspoke.networks import RECONCILIATIONS, reconcile_flows
-from hubspoke.validate import MAX_TRADE_USD_M, load_table
+from hubspoke.validate import MAX_TRADE_USD_M, SCHEMAS, load_table
 
 STATES = ["ARM", "BLR", "KAZ", "RUS"]
 FLOWS = ["export_fob", "import_cif"]
@@ -155,9 +158,11 @@ values = st.one_of(
     st.just(math.nan),
     st.floats(0, MAX_TRADE_USD_M, allow_nan=False, allow_subnormal=False),
 )
+# text as validate reads it unchanged: no control or invisible formatting character, no
+# surrounding space, Unicode NFC
 texts = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12
-).filter(lambda s: s.strip() == s and s)  # fmt: skip
+    st.characters(blacklist_categories=("Cs", "Cc", "Cf")), min_size=1, max_size=12
+).filter(lambda s: s.strip() == s and s and unicodedata.normalize("NFC", s) == s)  # fmt: skip
 
 
 @st.composite
@@ -210,3 +215,97 @@ def test_a_bad_number_is_reported_at_its_line(tmp_path_factory, frame, data):
     with pytest.raises(InputError) as err:
         load_table(path, "trade")
     assert (err.value.row, err.value.column, err.value.value) == (i + 2, "value_usd_m", bad)
+
+
+# --- bad input in every table --------------------------------------------------------------------
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+BASE_ROWS = 6  # the first data rows of each committed table
+
+
+def base_rows(table: str) -> tuple[list[str], list[list[str]]]:
+    with (RAW / f"{table}.csv").open(encoding="utf-8", newline="") as file:
+        header, *rows = csv.reader(file)
+    return header, [row for row in rows if all(row[:4])][:BASE_ROWS]
+
+
+def csv_line(fields: list[str]) -> str:
+    quote = any(c in f for f in fields for c in ',"\r\n')
+    return ",".join(f'"{f.replace(chr(34), chr(34) * 2)}"' if quote else f for f in fields) + "\n"
+
+
+def respellings(kind: str, value: str, code: bool = True) -> list[str]:
+    """Other spellings of ``value`` in a column of ``kind``: each must be read as ``value``
+    or rejected. Free text (``code`` false) may hold any letters, so a look-alike letter or
+    another case is another text there, not another spelling."""
+    padded = [f" {value}", f"{value} ", f"{value}\u00a0", f"\ufeff{value}"]
+    if kind in ("int", "year"):
+        return [*padded, f"0{value}", f"+{value}", f"{value}.0", f"{value}e0", f"00{value}"]
+    if kind == "float":
+        number = float(value)
+        return [*padded, f"0{value}", f"+{value}", repr(number), f"{number:.17e}", f"{value}0"]
+    if kind == "date":
+        y, m, d = value.split("-")
+        return [*padded, f"{y}-{int(m)}-{int(d)}", f"{y}/{m}/{d}", f"{y}{m}{d}", f"{value}T00:00"]
+    composed = [unicodedata.normalize("NFD", value)]
+    if not code:
+        return [*padded, *composed]
+    homoglyphs = value.replace("A", "\u0410").replace("E", "\u0415").replace("O", "\u041e")
+    cases = [value.lower(), value.upper(), value.title()] if kind != "string" else []
+    return [*padded, *composed, *cases, homoglyphs]
+
+
+CONTROL = [chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]]
+
+
+@st.composite
+def bad_tables(draw):
+    """(table, header, rows, line, column, kind of change): a few committed rows with one field
+    spelt another way, a control character put in it, or a row repeated with its key respelt."""
+    table = draw(st.sampled_from(list(SCHEMAS)))
+    header, rows = base_rows(table)
+    schema = SCHEMAS[table]
+    i = draw(st.integers(0, len(rows) - 1))
+    row = list(rows[i])
+    change = draw(st.sampled_from(["respell", "control", "duplicate"]))
+    column = draw(st.sampled_from([c for c in header if row[header.index(c)]]))
+    j = header.index(column)
+    kind = schema.columns[column].kind
+    if change == "respell":
+        code = kind != "string" or column in schema.key
+        row[j] = draw(st.sampled_from(respellings(kind, row[j], code)))
+        rows = [*rows[:i], row, *rows[i + 1 :]]
+    elif change == "control":
+        at = draw(st.integers(0, len(row[j])))
+        row[j] = row[j][:at] + draw(st.sampled_from(CONTROL)) + row[j][at:]
+        rows = [*rows[:i], row, *rows[i + 1 :]]
+    else:  # the row again, one of its key fields perhaps respelt
+        if column in schema.key and draw(st.booleans()):
+            row[j] = draw(st.sampled_from(respellings(kind, row[j])))
+        rows, i = [*rows, row], len(rows)
+    return table, header, rows, i + 2, column, change
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=bad_tables())
+def test_other_spellings_and_control_characters_are_read_the_same_or_rejected(
+    tmp_path_factory, case
+):
+    """Every change is either read as the same typed table or stopped by one line naming the
+    file and the row (and, for a field, its column); a repeated key never passes."""
+    table, header, rows, line, column, change = case
+    folder = tmp_path_factory.mktemp(table)
+    good, bad = folder / "good.csv", folder / "bad.csv"
+    good.write_text("".join(map(csv_line, [header, *base_rows(table)[1]])), encoding="utf-8")
+    bad.write_text("".join(map(csv_line, [header, *rows])), encoding="utf-8")
+    try:
+        read = load_table(bad, table)
+    except InputError as err:
+        message = str(err)
+        assert "\n" not in message and len(message) <= 1000
+        assert message.startswith(f"{bad}, row {line}, "), message
+        if change != "duplicate":
+            assert f"column {column!r}" in message, message
+        return
+    assert change != "duplicate", "a repeated key was read"
+    pd.testing.assert_frame_equal(read, load_table(good, table))

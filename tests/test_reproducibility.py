@@ -19,16 +19,18 @@ from hubspoke.validate import load_inputs
 
 pytestmark = pytest.mark.slow
 
-# Together these need every parquet output (only the figures are left out, to save time). They
-# go before --configfile, which takes several values.
-PARQUET_TARGETS = ["results/tests/claims.parquet", "results/tests/reference_checks.parquet"]
+# Together these need every parquet output (only the figures and the publish step are left out,
+# to save time), written under the staging folder. They go before --configfile, which takes
+# several values.
+STAGING = ".staging"
+PARQUET_TARGETS = [f"{STAGING}/tests/claims.parquet", f"{STAGING}/tests/reference_checks.parquet"]
 YEARS = list(range(2012, 2017))  # tests/fixtures/workflow/small.yaml
 STATES = ["ARM", "BLR", "KAZ", "RUS"]
 CHUNKS = year_chunks(YEARS, 2)  # years_per_job in small.yaml
 
 
-def parquet_hashes(cwd: Path) -> dict[str, str]:
-    results = cwd / "results"
+def parquet_hashes(cwd: Path, folder: str = STAGING) -> dict[str, str]:
+    results = cwd / folder
     return {
         str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(results.rglob("*.parquet"))
@@ -48,6 +50,10 @@ def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run)
     # the statements the reference checks cannot check
     assert len(first) == 5 + 8 * len(CHUNKS) + 8 + 4 + 1
     assert parquet_hashes(second_run) == first
+
+
+def test_a_finished_run_publishes_every_staged_file(small_run):
+    assert parquet_hashes(small_run, "results") == parquet_hashes(small_run)
 
 
 def test_every_output_carries_provenance(small_run):
@@ -79,13 +85,13 @@ def test_every_output_carries_provenance(small_run):
 
 
 def test_provenance_is_stable(small_run, second_run):
-    for path in (small_run / "results").rglob("*.parquet"):
+    for path in (small_run / STAGING).rglob("*.parquet"):
         twin = second_run / path.relative_to(small_run)
         assert read_provenance(path) == read_provenance(twin)
 
 
 def year_files(cwd: Path) -> int:
-    return len(list((cwd / "results" / "years").glob("*/*.parquet")))
+    return len(list((cwd / STAGING / "years").glob("*/*.parquet")))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
@@ -103,7 +109,7 @@ def test_killed_run_then_rerun_equals_clean_run(small_run, tmp_path, sig):
     os.killpg(proc.pid, sig)
     proc.wait(timeout=60)
     assert proc.returncode != 0
-    assert not (cwd / "results" / "tests" / "claims.parquet").exists(), "killed too late"
+    assert not (cwd / STAGING / "tests" / "claims.parquet").exists(), "killed too late"
     assert year_files(cwd) < 8 * len(CHUNKS), "killed too late"
     if sig == signal.SIGKILL:
         # Snakemake had no chance to remove its lock; it tells the user to unlock.
@@ -112,4 +118,4 @@ def test_killed_run_then_rerun_equals_clean_run(small_run, tmp_path, sig):
         snakemake(cwd, "--configfile", "small.yaml", "--unlock")
     snakemake(cwd, *PARQUET_TARGETS, "--configfile", "small.yaml")
     assert parquet_hashes(cwd) == parquet_hashes(small_run)
-    assert not list((cwd / "results").rglob("*.tmp")), "temporary files left behind"
+    assert not list((cwd / STAGING).rglob("*.tmp")), "temporary files left behind"

@@ -3,7 +3,8 @@
 Expected job lists follow the rules in workflow/rules: every analyse_years job (two years in
 small.yaml) reads the raw tables (as ``ancient`` inputs) plus its years' fingerprints
 parameter; validate_inputs reads the
-raw tables; everything downstream of combine_years is a cross-year job.
+raw tables; everything downstream of combine_years is a cross-year job; publish follows any
+job.
 """
 
 import re
@@ -25,6 +26,7 @@ CROSS_YEAR = [
     "plot_brokerage",
     "plot_series",
     "plot_trade_networks",
+    "publish",
     "test_periods",
 ]
 JOB = re.compile(r"^(?:local)?rule (\w+):$")
@@ -100,7 +102,8 @@ def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
         "all",
         "check_references",
         "evaluate_claims",
-        "test_periods",  # reads results/inputs/memberships.parquet, rewritten by validate_inputs
+        "publish",
+        "test_periods",  # reads the validated memberships, rewritten by validate_inputs
         "validate_inputs",
     ]
 
@@ -134,7 +137,7 @@ def test_a_table_rewritten_with_bom_and_windows_line_ends_reruns_no_year(run):
     ("module", "expected"),
     [
         # claims.py is imported by the evaluate_claims script only (hubspoke.codedeps)
-        ("claims.py", ["all", "evaluate_claims"]),
+        ("claims.py", ["all", "evaluate_claims", "publish"]),
         # the yearly measures (and figures.py imports it): every year and what reads the years;
         # not validate_inputs nor check_references, which do not import it
         (
@@ -156,10 +159,10 @@ def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expec
     [
         # alpha: evaluate_claims' parameter only
         ({"tests": {"permutations": 50, "seed": 11, "alpha": 0.1, "did_bloc": "EAEU"}},
-         ["all", "evaluate_claims"]),
+         ["all", "evaluate_claims", "publish"]),
         # permutations: test_periods' parameter; evaluate_claims reads its output
         ({"tests": {"permutations": 60, "seed": 11, "alpha": 0.05, "did_bloc": "EAEU"}},
-         ["all", "evaluate_claims", "test_periods"]),
+         ["all", "evaluate_claims", "publish", "test_periods"]),
         # reconciliation: every year's networks, and the reference checks
         ({"reconciliation": "max"}, [*chunks_of("analyse_years", CHUNKS), *CROSS_YEAR]),
     ],

@@ -210,19 +210,33 @@ def validate_claims(claims: Sequence, source: str = "claims") -> list[dict]:
             check_against_schema(
                 test, TEST_SCHEMAS[test["kind"]], source=source, where=where, key=key
             )
-            if test["kind"] == "period_test":
-                fields = {f for _, f, _, _ in string.Formatter().parse(test["term"]) if f}
-                if not fields <= TERM_FIELDS:
-                    raise InputError(
-                        source,
-                        f"{where}: term placeholders must be among {sorted(TERM_FIELDS)}",
-                        key=f"{key}.term",
-                        value=test["term"],
-                    )
+            if test["kind"] == "period_test" and not _valid_term(test["term"]):
+                raise InputError(
+                    source,
+                    f"{where}: term placeholders must be among {sorted(TERM_FIELDS)}, as "
+                    "{name}, with literal braces doubled",
+                    key=f"{key}.term",
+                    value=test["term"],
+                )
         if claim["id"] in seen:
             raise InputError(source, f"{where}: duplicate id", key="id", value=claim["id"])
         seen.add(claim["id"])
     return list(claims)
+
+
+def _valid_term(term: str) -> bool:
+    """Every placeholder is a bare ``{name}`` of :data:`TERM_FIELDS` (no ``{}``, index,
+    attribute, conversion or format spec) and the term formats."""
+    try:
+        parts = list(string.Formatter().parse(term))
+        term.format(**dict.fromkeys(TERM_FIELDS, "x"))
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return False
+    return all(
+        field in TERM_FIELDS and not spec and conversion is None
+        for _, field, spec, conversion in parts
+        if field is not None
+    )
 
 
 def load_claims(path: str | Path) -> list[dict]:

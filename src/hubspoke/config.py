@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import jsonschema
@@ -26,20 +27,78 @@ def _with_defaults(validator_class):
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
 
 
-_Validator = _with_defaults(jsonschema.Draft202012Validator)
+def _strict(validator_class):
+    """JSON Schema counts 1000.0 as an integer and NaN as a number; the jobs do not (a float
+    replicate count fails in numpy, a NaN tolerance passes every comparison)."""
+    checker = validator_class.TYPE_CHECKER.redefine_many(
+        {
+            "integer": lambda _, x: isinstance(x, int) and not isinstance(x, bool),
+            "number": lambda _, x: (
+                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+            ),
+        }
+    )
+    return jsonschema.validators.extend(validator_class, type_checker=checker)
 
 
-def validate_config(config: Mapping, schema_path: str | Path, source: str = "config") -> dict:
+StrictValidator = _strict(jsonschema.Draft202012Validator)
+_Validator = _with_defaults(StrictValidator)
+
+# YAML aliases let a few lines expand to a huge value: values are counted as expanded, and
+# bounded, before they are validated or printed.
+MAX_YAML_ITEMS = 100_000
+MAX_YAML_TEXT = 100_000  # characters of one string
+MAX_YAML_BYTES = 10 * 2**20
+
+
+def check_yaml_size(value, source: str) -> None:
+    """Raise ``InputError`` if ``value`` (aliases expanded) has more than
+    :data:`MAX_YAML_ITEMS` items or a string longer than :data:`MAX_YAML_TEXT`."""
+    budget = MAX_YAML_ITEMS
+    stack = [("", value)]
+    while stack:
+        key, item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise InputError(
+                source, f"more than {MAX_YAML_ITEMS} values (YAML aliases expanded)", key=key
+            )
+        if isinstance(item, str) and len(item) > MAX_YAML_TEXT:
+            raise InputError(
+                source, f"text longer than {MAX_YAML_TEXT} characters", key=key, value=item
+            )
+        if isinstance(item, Mapping):
+            stack += [(f"{key}.{k}".lstrip("."), v) for k, v in item.items()]
+        elif isinstance(item, list | tuple):  # the key names the entry, not the nesting
+            stack += [
+                (f"{key}.{i}".lstrip(".") if isinstance(v, Mapping) else key, v)
+                for i, v in enumerate(item)
+            ]
+
+
+def validate_config(
+    config: Mapping,
+    schema_path: str | Path,
+    source: str = "config",
+    all_states: Callable[[dict], list[str]] | None = None,
+) -> dict:
     """Return a copy of ``config`` with defaults filled in, or raise ``InputError``.
 
-    Checks the schema first (unknown keys, wrong types), then the cross-field rules: the hub
+    Checks the size of every value (YAML aliases expanded), the schema (unknown keys, wrong
+    types), replaces ``states: all`` by ``all_states(config)``, then checks the cross-field
+    rules: the hub
     is one of the states, years are ordered, every break lies strictly inside the years (so
     no period is empty), each binarisation list contains its default threshold, and the
     brokerage subregions partition the states.
     """
     schema = yaml.safe_load(Path(schema_path).read_text())
+    check_yaml_size(config, source)
     cfg = copy.deepcopy(dict(config))
     check_against_schema(cfg, schema, source=source, validator=_Validator(schema))
+    if cfg["states"] == "all":
+        if all_states is None:
+            raise InputError(source, "states: all is not supported here", key="states")
+        cfg["states"] = all_states(cfg)
     _check_cross_fields(cfg, source)
     return cfg
 
@@ -53,7 +112,7 @@ def check_against_schema(
     ``instance`` inside that entry; the error's ``key`` is the full dotted path of the offending
     key (an unknown key, a missing required key, or a key with a bad value).
     """
-    validator = validator or jsonschema.Draft202012Validator(schema)
+    validator = validator or StrictValidator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
     if error is None:
         return
@@ -74,6 +133,21 @@ def check_against_schema(
     raise InputError(source, message, key=".".join(path) or None, value=value)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of repeated keys silently; here a repeated key is an error."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def load_yaml_list(path: str | Path, top_key: str) -> list:
     """The non-empty list under the single key ``top_key`` of a YAML file, or ``InputError``."""
     return load_yaml_lists(path, top_key)[top_key]
@@ -81,12 +155,21 @@ def load_yaml_list(path: str | Path, top_key: str) -> list:
 
 def load_yaml_lists(path: str | Path, top_key: str, optional: tuple[str, ...] = ()) -> dict:
     """The non-empty lists under the keys of a YAML file: ``top_key`` and any of ``optional``
-    present (no other key), by key, or ``InputError``."""
+    present (no other key), by key, or ``InputError`` (also for a repeated key, a file over
+    :data:`MAX_YAML_BYTES` or an oversized value)."""
     source = str(path)
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(source, f"cannot read YAML: {err}".splitlines()[0]) from err
+        if Path(path).stat().st_size > MAX_YAML_BYTES:
+            raise InputError(source, f"file larger than {MAX_YAML_BYTES // 2**20} MB")
+        document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        raise InputError(
+            source, f"not valid YAML: {err.problem}", row=mark.line + 1 if mark else None
+        ) from err
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise InputError(source, " ".join(f"cannot read YAML: {err}".split())) from err
+    check_yaml_size(document, source)
     allowed = {top_key, *optional}
     if not isinstance(document, dict) or top_key not in document or not set(document) <= allowed:
         keys = f"the single key {top_key!r}"

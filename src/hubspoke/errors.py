@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+# A bad value can be megabytes long (a whole file in one field, an expanded YAML alias): the
+# line shows its start only, so that it stays one readable line.
+MAX_SHOWN = 120
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to :data:`MAX_SHOWN` characters."""
+    text = repr(value) if len(str(value)) <= 4 * MAX_SHOWN else repr(str(value)[: 4 * MAX_SHOWN])
+    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 5]}[...]"
+
 
 class InputError(ValueError):
     """Bad input data or configuration.
 
     ``str(err)`` is one line naming the file, the config key or the row and column, and the
-    offending value, so a user can go straight to the cell that stopped the run.
+    offending value, so a user can go straight to the cell that stopped the run. The value and
+    the message are cut to a bounded length.
     """
 
     def __init__(
@@ -35,5 +46,5 @@ class InputError(ValueError):
             where.append(f"key {key!r}")
         text = ", ".join(where)
         if value is not None:
-            text += f", value {value!r}"
-        super().__init__(f"{text}: {message}".replace("\n", " "))
+            text += f", value {shown(value)}"
+        super().__init__(f"{text}: {message}"[: 8 * MAX_SHOWN].replace("\n", " "))

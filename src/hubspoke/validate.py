@@ -8,9 +8,11 @@ column and the value.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,7 +185,9 @@ SCHEMAS: dict[str, Schema] = {
     ),
 }
 
-_INTEGER = re.compile(r"^-?\d+$")
+# Canonical spellings only: no sign on positive numbers, no leading zeros, no spaces, so that one
+# number has one spelling and keys compare equal exactly when their values do.
+_INTEGER = re.compile(r"^(?:0|-?[1-9]\d*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOLS = {"true": True, "false": False}
 
@@ -194,27 +198,32 @@ def load_table(
     *,
     states: Iterable[str] | None = None,
     years: tuple[int, int] | None = None,
+    max_bytes: int | None = None,
 ) -> pd.DataFrame:
     """Read ``path`` as the table ``name`` (a key of :data:`SCHEMAS`), validate it and return
     typed columns (``string``, ``int64``, ``float64``, ``bool``, ``datetime64[ns]``).
 
     ``states`` restricts the schema's scope columns (trade: the reporter; the partner may be any
-    known ISO3 code); ``years`` = (first, last) bounds the year column of the trade tables.
+    known ISO3 code); ``years`` = (first, last) bounds the year column of the trade tables; a
+    file larger than ``max_bytes`` is not read.
     """
     if name not in SCHEMAS:
         raise InputError(str(path), f"unknown table {name!r} (known: {', '.join(SCHEMAS)})")
     schema = SCHEMAS[name]
     source = str(path)
-    raw = _read_csv(Path(path), source)
+    raw, may_span_lines = _read_csv(Path(path), source, max_bytes)
     _check_header(raw, schema, source)
+    if may_span_lines:
+        _check_single_line_fields(raw, source)
     table = pd.DataFrame(
         {
             column: _convert(raw[column], spec, column, source)
             for column, spec in schema.columns.items()
         }
     )
+    _check_identifiers(raw, schema, source)
     _check_scope(raw, table, schema, states, years, source)
-    _check_unique(raw, schema.key, source)
+    _check_unique(raw, table, schema.key, source)
     _check_order(raw, table, schema, source)
     return table
 
@@ -227,6 +236,7 @@ def load_inputs(
     did_bloc: str | None = None,
     layers: Sequence[str] = (),
     empty_layers: Sequence[str] = (),
+    max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Load every input table (``paths``: table name -> file) and check the tables against
     each other and against the configuration.
@@ -238,7 +248,7 @@ def load_inputs(
     unless it is one of ``empty_layers`` (:func:`_check_layer_rows`); ``did_bloc`` is an
     organisation. Configuration problems name the config key.
     """
-    tables = {name: load_table(path, name) for name, path in paths.items()}
+    tables = {name: load_table(path, name, max_bytes=max_bytes) for name, path in paths.items()}
     if "memberships" in tables and "organisations" in tables:
         memberships = tables["memberships"]
         known = set(tables["organisations"]["org_id"])
@@ -339,10 +349,43 @@ def _line(index: int) -> int:
     return int(index) + 2
 
 
-def _read_csv(path: Path, source: str) -> pd.DataFrame:
-    if not path.is_file():
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1 as UTF-8) and a
+# carriage return that does not end a line. Searched in the bytes: the CSV parser cuts a field
+# at a NUL byte and takes a lone carriage return for a line end.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\r(?!\n)")
+# the bytes that can start one of them: the regular expression is slow on a large file, so it
+# runs only when one of these occurs (CR: when not every CR ends a line)
+_SUSPECT = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0xC2])
+_NOT_SUSPECT = bytes(b for b in range(256) if b not in _SUSPECT)
+
+
+def _first_control(data: bytes) -> int | None:
+    """Byte offset of the first control character in ``data``, if any."""
+    suspect = data.translate(None, _NOT_SUSPECT)
+    lone_cr = b"\r" in suspect and data.count(b"\r") != data.count(b"\r\n")
+    if suspect.replace(b"\r", b"") or lone_cr:
+        found = _CONTROL.search(data)
+        return found.start() if found else None
+    return None
+
+
+def _read_csv(path: Path, source: str, max_bytes: int | None) -> tuple[pd.DataFrame, bool]:
+    """The table as strings, and whether a field may hold a tab or line break (the file has
+    a tab, or more line ends than records)."""
+    if not path.exists():
         raise InputError(source, "file not found")
-    data = path.read_bytes()
+    if not path.is_file():
+        raise InputError(source, "not a regular file")
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise InputError(
+            source,
+            f"file larger than max_input_mb ({max_bytes / 2**20:g} MB, see config/README.md)",
+            value=f"{path.stat().st_size / 2**20:.0f} MB",
+        )
+    with path.open("rb") as file:
+        data = file.read(-1 if max_bytes is None else max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:  # grew since stat
+        raise InputError(source, f"file larger than max_input_mb ({max_bytes / 2**20:g} MB)")
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark is tolerated and stripped
     except UnicodeDecodeError as err:
@@ -352,12 +395,14 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
             row=data[: err.start].count(b"\n") + 1,
             value=data[err.start : err.end].hex(" "),
         ) from err
+    if (at := _first_control(data)) is not None:
+        _control_character(data, at, source)
     if not text.strip():
         raise InputError(source, "empty file")
     # parse the bytes, not the decoded text: a StringIO of the text holds 4 bytes a character
     del text
     try:
-        return pd.read_csv(
+        raw = pd.read_csv(
             io.BytesIO(data),
             encoding="utf-8-sig",
             dtype=str,
@@ -372,6 +417,44 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
             f"not a well-formed CSV table ({str(err).strip()})",
             row=int(found.group(1)) if found else None,
         ) from err
+    return raw, b"\t" in data or data.count(b"\n") > len(raw) + 1
+
+
+def _control_character(data: bytes, at: int, source: str) -> None:
+    """Raise for the control character at byte ``at``, naming its physical line and field."""
+    start = data.rfind(b"\n", 0, at) + 1
+    end = data.find(b"\n", at)
+    line = data[start : end if end >= 0 else len(data)].decode("utf-8-sig", "replace")
+    prefix = data[start:at].decode("utf-8-sig", "replace")
+    index = max(len(next(csv.reader([prefix]), [])) - 1, 0)  # "" reads as no field at all
+    fields = next(csv.reader([line.rstrip("\r")]), [""])
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    raise InputError(
+        source,
+        "control character",
+        row=data[:at].count(b"\n") + 1,
+        column=header[index] if index < len(header) else None,
+        value=fields[index] if index < len(fields) else line,
+    )
+
+
+def _check_single_line_fields(raw: pd.DataFrame, source: str) -> None:
+    """A tab or a line break inside a (quoted) field is an error. The first such field is
+    reported, so every earlier record is one line and its row is its physical line."""
+    firsts = {}
+    for column in raw.columns:
+        found = raw[column].str.contains(r"[\t\r\n]", regex=True).to_numpy().nonzero()[0]
+        if len(found):
+            firsts[column] = int(found[0])
+    if firsts:
+        column = min(firsts, key=firsts.get)
+        raise InputError(
+            source,
+            "control character (a tab or line break inside a field)",
+            row=_line(firsts[column]),
+            column=column,
+            value=raw.loc[firsts[column], column],
+        )
 
 
 def _check_header(raw: pd.DataFrame, schema: Schema, source: str) -> None:
@@ -431,9 +514,17 @@ def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Seri
                 column,
                 source,
             )
+        if kind == "string":
+            _check_canonical_text(text, given, column, source)
         return text.where(given, None).astype("string")
     if kind in ("int", "year"):
-        _fail(given & ~text.str.match(_INTEGER), text, "not an integer", column, source)
+        _fail(
+            given & ~text.str.match(_INTEGER),
+            text,
+            "not an integer in canonical form (digits only, no leading zero, sign or space)",
+            column,
+            source,
+        )
         numbers = text.where(given, "0").astype(np.int64)
         _check_bounds(given, numbers, text, spec, column, source)
         return numbers
@@ -453,7 +544,7 @@ def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Seri
         if spec.bounds is None or spec.bounds[0] >= 0:
             _fail(numbers < 0, text, "negative value", column, source)
         _check_bounds(given, numbers, text, spec, column, source)
-        return numbers
+        return numbers + 0.0  # -0 is read as 0
     if kind == "bool":
         _fail(given & ~text.isin(list(_BOOLS)), text, "must be true or false", column, source)
         return text.map(_BOOLS).astype(bool)
@@ -468,6 +559,33 @@ def _convert(text: pd.Series, spec: Column, column: str, source: str) -> pd.Seri
         )
         return dates.astype("datetime64[ns]")
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _check_canonical_text(text: pd.Series, given: pd.Series, column: str, source: str) -> None:
+    """No leading or trailing space, no invisible formatting character (zero-width space,
+    byte-order mark, direction marks) and Unicode NFC, so that text that looks the same is the
+    same (checked on the distinct values: a trade table repeats a few sources)."""
+    distinct = pd.unique(text[given])
+    spaced = {v for v in distinct if v != v.strip()}
+    _fail(text.isin(spaced), text, "leading or trailing space", column, source)
+    hidden = {v for v in distinct if any(unicodedata.category(c) == "Cf" for c in v)}
+    _fail(text.isin(hidden), text, "invisible formatting character", column, source)
+    composed = {v for v in distinct if unicodedata.normalize("NFC", v) != v}
+    _fail(text.isin(composed), text, "not in Unicode normal form C (NFC)", column, source)
+
+
+def _check_identifiers(raw: pd.DataFrame, schema: Schema, source: str) -> None:
+    """Text key columns (org_id, treaty_id) hold printable ASCII without spaces: an ID
+    typed with a look-alike letter (a Cyrillic A for the Latin one) would be another ID."""
+    for column in schema.key:
+        if schema.columns[column].kind == "string":
+            _fail(
+                ~raw[column].str.fullmatch(r"[!-~]+"),
+                raw[column],
+                "an ID must be printable ASCII without spaces",
+                column,
+                source,
+            )
 
 
 def _check_bounds(
@@ -507,13 +625,17 @@ def _check_scope(
         )
 
 
-def _check_unique(raw: pd.DataFrame, key: tuple[str, ...], source: str) -> None:
+def _check_unique(
+    raw: pd.DataFrame, table: pd.DataFrame, key: tuple[str, ...], source: str
+) -> None:
+    """Keys compare as typed values (the year 2005 however it is spelt); the error names the
+    first repeat and the line it repeats."""
     columns = list(key)
-    repeated = raw.duplicated(columns, keep=False)
-    if repeated.any():
-        first = repeated.to_numpy().nonzero()[0][0]
-        twins = (raw[columns] == raw.loc[first, columns]).all(axis=1).to_numpy().nonzero()[0]
-        second = twins[1]
+    repeats = table.duplicated(columns).to_numpy().nonzero()[0]
+    if len(repeats):
+        second = repeats[0]
+        same = (table[columns] == table.loc[second, columns]).all(axis=1)
+        first = same.to_numpy().nonzero()[0][0]
         raise InputError(
             source,
             f"duplicate key ({', '.join(key)}) of line {_line(first)}",

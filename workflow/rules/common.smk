@@ -3,8 +3,6 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 # The Snakefile and the jobs import the library next to the Snakefile (not another installed
 # copy), so that the code the jobs run is the code the rules track as inputs (see lib below).
 SRC = Path(workflow.basedir) / "src"
@@ -20,7 +18,7 @@ from hubspoke.config import validate_config
 from hubspoke.errors import InputError
 from hubspoke.fingerprint import year_fingerprints
 from hubspoke.reference import load_checks
-from hubspoke.validate import load_inputs
+from hubspoke.validate import load_inputs, load_table
 
 
 def config_years(cfg):
@@ -29,15 +27,9 @@ def config_years(cfg):
 
 def all_reporters(cfg):
     """``states: all``: every reporter of the World totals table (sorted)."""
-    path = cfg.get("inputs", {}).get("trade_world", "data/raw/trade_world.csv")
-    try:
-        return sorted(
-            pd.read_csv(path, usecols=["reporter"], dtype=str)["reporter"].unique()
-        )
-    except (OSError, ValueError) as err:
-        raise InputError(
-            str(path), f"cannot list the reporters for states: all ({err})"
-        )
+    path = cfg["inputs"]["trade_world"]
+    table = load_table(path, "trade_world", max_bytes=cfg["max_input_mb"] * 2**20)
+    return sorted(table["reporter"].unique())
 
 
 def checked_config():
@@ -45,12 +37,11 @@ def checked_config():
     the configuration (schema, then cross-field rules), the input tables (against each other
     and the configuration), the claims and the reference checks. Returns it with the loaded
     input tables."""
-    if config.get("states") == "all":
-        config["states"] = all_reporters(config)
     cfg = validate_config(
         config,
         Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
         source="config",
+        all_states=all_reporters,
     )
     inputs = load_inputs(
         cfg["inputs"],
@@ -59,6 +50,7 @@ def checked_config():
         did_bloc=cfg["tests"]["did_bloc"],
         layers=cfg["layers"],
         empty_layers=cfg["empty_layers"],
+        max_bytes=cfg["max_input_mb"] * 2**20,
     )
     for key, load in (("claims", load_claims), ("reference_checks", load_checks)):
         if not Path(cfg[key]).is_file():
@@ -112,18 +104,43 @@ def lib(*modules):
     ]
 
 
-def final_outputs():
+# Jobs write into STAGING; the publish job links their files into results/ once every job has
+# succeeded, so a failed or interrupted run leaves results/ as the last complete run left it
+# (Snakemake deletes the outputs of a job before it runs and when it fails).
+STAGING = ".staging"
+PUBLISHED = "results"
+
+
+def staged_outputs():
+    """Every file the jobs write, under STAGING: the files to publish."""
     return [
-        *expand("results/networks/{table}.parquet", table=NETWORK_TABLES),
-        *expand("results/metrics/{table}.parquet", table=METRIC_TABLES),
-        "results/tests/nulls.parquet",
-        "results/tests/periods.parquet",
-        "results/tests/period_tests.parquet",
-        "results/tests/claims.parquet",
-        "results/tests/reference_checks.parquet",
-        "results/figures/series.png",
-        "results/figures/trade_networks.png",
-        "results/figures/brokerage.png",
+        *expand(f"{STAGING}/inputs/{{table}}.parquet", table=INPUT_TABLES),
+        *expand(
+            f"{STAGING}/years/{{chunk}}/{{table}}.parquet",
+            chunk=CHUNK_YEARS,
+            table=YEAR_TABLES,
+        ),
+        *expand(f"{STAGING}/networks/{{table}}.parquet", table=NETWORK_TABLES),
+        *expand(f"{STAGING}/metrics/{{table}}.parquet", table=METRIC_TABLES),
+        *expand(
+            f"{STAGING}/tests/{{table}}.parquet",
+            table=[
+                "nulls",
+                "periods",
+                "period_tests",
+                "claims",
+                "reference_checks",
+                "reference_not_checkable",
+            ],
+        ),
+        *expand(
+            f"{STAGING}/tests/{{table}}.csv",
+            table=["claims", "reference_checks", "reference_not_checkable"],
+        ),
+        *expand(
+            f"{STAGING}/figures/{{figure}}.png",
+            figure=["series", "trade_networks", "brokerage"],
+        ),
     ]
 
 
@@ -135,3 +152,4 @@ localrules:
     plot_series,
     plot_trade_networks,
     plot_brokerage,
+    publish,

@@ -1,11 +1,11 @@
 rule plot_series:
     input:
-        centralization="results/metrics/centralization.parquet",
-        hub="results/metrics/hub.parquet",
+        centralization=".staging/metrics/centralization.parquet",
+        hub=".staging/metrics/hub.parquet",
         code=lib("figures"),
     output:
         report(
-            "results/figures/series.png",
+            ".staging/figures/series.png",
             caption="../report/series.rst",
             category="Figures",
         ),
@@ -25,12 +25,12 @@ rule plot_series:
 
 rule plot_trade_networks:
     input:
-        edges="results/networks/edges.parquet",
-        nodes="results/networks/nodes.parquet",
+        edges=".staging/networks/edges.parquet",
+        nodes=".staging/networks/nodes.parquet",
         code=lib("figures"),
     output:
         report(
-            "results/figures/trade_networks.png",
+            ".staging/figures/trade_networks.png",
             caption="../report/trade_networks.rst",
             category="Figures",
         ),
@@ -52,11 +52,11 @@ rule plot_trade_networks:
 
 rule plot_brokerage:
     input:
-        brokerage="results/metrics/brokerage.parquet",
+        brokerage=".staging/metrics/brokerage.parquet",
         code=lib("figures"),
     output:
         report(
-            "results/figures/brokerage.png",
+            ".staging/figures/brokerage.png",
             caption="../report/brokerage.rst",
             category="Figures",
         ),

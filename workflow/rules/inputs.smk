@@ -3,7 +3,7 @@ rule validate_inputs:
         **config["inputs"],
         code=lib("validate"),
     output:
-        **{t: f"results/inputs/{t}.parquet" for t in INPUT_TABLES},
+        **{t: f".staging/inputs/{t}.parquet" for t in INPUT_TABLES},
     log:
         "logs/validate_inputs.log",
     conda:

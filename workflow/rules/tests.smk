@@ -1,14 +1,14 @@
 rule test_periods:
     input:
-        centralization="results/metrics/centralization.parquet",
-        hub="results/metrics/hub.parquet",
-        brokerage="results/metrics/brokerage.parquet",
-        edges="results/networks/edges.parquet",
-        memberships="results/inputs/memberships.parquet",
+        centralization=".staging/metrics/centralization.parquet",
+        hub=".staging/metrics/hub.parquet",
+        brokerage=".staging/metrics/brokerage.parquet",
+        edges=".staging/networks/edges.parquet",
+        memberships=".staging/inputs/memberships.parquet",
         code=lib("periods"),
     output:
-        periods="results/tests/periods.parquet",
-        tests="results/tests/period_tests.parquet",
+        periods=".staging/tests/periods.parquet",
+        tests=".staging/tests/period_tests.parquet",
     log:
         "logs/test_periods.log",
     # the longest cross-year job: start it before the figures when cores are scarce
@@ -34,15 +34,15 @@ rule test_periods:
 rule evaluate_claims:
     input:
         claims=config["claims"],
-        periods="results/tests/periods.parquet",
-        tests="results/tests/period_tests.parquet",
-        nulls="results/tests/nulls.parquet",
-        hub="results/metrics/hub.parquet",
+        periods=".staging/tests/periods.parquet",
+        tests=".staging/tests/period_tests.parquet",
+        nulls=".staging/tests/nulls.parquet",
+        hub=".staging/metrics/hub.parquet",
         code=lib("claims"),
     output:
-        parquet="results/tests/claims.parquet",
+        parquet=".staging/tests/claims.parquet",
         csv=report(
-            "results/tests/claims.csv",
+            ".staging/tests/claims.csv",
             caption="../report/claims.rst",
             category="Claims",
         ),
@@ -65,19 +65,19 @@ rule evaluate_claims:
 rule check_references:
     input:
         checks=config["reference_checks"],
-        trade="results/inputs/trade.parquet",
-        trade_world="results/inputs/trade_world.parquet",
+        trade=".staging/inputs/trade.parquet",
+        trade_world=".staging/inputs/trade_world.parquet",
         code=lib("reference"),
     output:
-        parquet="results/tests/reference_checks.parquet",
+        parquet=".staging/tests/reference_checks.parquet",
         csv=report(
-            "results/tests/reference_checks.csv",
+            ".staging/tests/reference_checks.csv",
             caption="../report/reference_checks.rst",
             category="Reference checks",
         ),
-        not_checkable="results/tests/reference_not_checkable.parquet",
+        not_checkable=".staging/tests/reference_not_checkable.parquet",
         not_checkable_csv=report(
-            "results/tests/reference_not_checkable.csv",
+            ".staging/tests/reference_not_checkable.csv",
             caption="../report/reference_not_checkable.rst",
             category="Reference checks",
         ),

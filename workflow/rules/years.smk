@@ -7,7 +7,7 @@ rule analyse_years:
         **{t: ancient(path) for t, path in config["inputs"].items()},
         code=lib("pipeline"),
     output:
-        **{t: f"results/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
+        **{t: f".staging/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
     log:
         "logs/analyse_years/{chunk}.log",
     conda:
@@ -43,14 +43,14 @@ rule analyse_years:
 rule combine_years:
     input:
         **{
-            t: expand("results/years/{chunk}/{t}.parquet", chunk=CHUNK_YEARS, t=t)
+            t: expand(".staging/years/{chunk}/{t}.parquet", chunk=CHUNK_YEARS, t=t)
             for t in YEAR_TABLES
         },
         code=lib("pipeline"),
     output:
-        **{t: f"results/networks/{t}.parquet" for t in NETWORK_TABLES},
-        **{t: f"results/metrics/{t}.parquet" for t in METRIC_TABLES},
-        nulls="results/tests/nulls.parquet",
+        **{t: f".staging/networks/{t}.parquet" for t in NETWORK_TABLES},
+        **{t: f".staging/metrics/{t}.parquet" for t in METRIC_TABLES},
+        nulls=".staging/tests/nulls.parquet",
     log:
         "logs/combine_years.log",
     conda:

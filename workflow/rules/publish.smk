@@ -1,0 +1,18 @@
+rule publish:
+    input:
+        staged=staged_outputs(),
+        code=lib("publish"),
+    output:
+        f"{STAGING}/published.tsv",
+    log:
+        "logs/publish.log",
+    conda:
+        "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        targets=[PUBLISHED + path.removeprefix(STAGING) for path in staged_outputs()],
+    script:
+        "../scripts/publish.py"
