@@ -248,6 +248,23 @@ def yaml_file_case(name: str, edit, expected) -> Callable[[Path], list[str]]:
     return case
 
 
+def duplicate_key_case(name: str, line: str, key: str) -> Callable[[Path], list[str]]:
+    """The configured claims or reference checks file with the first line ``line`` repeated as
+    ``<indent>key: 1`` just below it: the error names the repeated key at its own line."""
+
+    def case(run: Path) -> list[str]:
+        text = (run / "config" / f"{name}.yaml").read_text()
+        at = text.index(line)
+        row = text[:at].count("\n") + 2  # the line after the first one, counted from 1
+        indent = line[: len(line) - len(line.lstrip())]
+        edited = text.replace(line, f"{line}\n{indent}{key}: 1", 1)
+        (run / f"bad_{name}.yaml").write_text(edited)
+        change_config(run, **{name: f"bad_{name}.yaml"})
+        return [f"bad_{name}.yaml", f"row {row}", f"duplicate key {key!r}"]
+
+    return case
+
+
 def first_entry_value(key: str, value: str):
     """An edit of a claims or checks file: the first ``key:`` (with its continuation lines)
     gets ``value``."""
@@ -432,16 +449,8 @@ CASES = {
         ["key 'tolerance.relative'", "value nan", "of type 'number'"],
     ),
     # 9. duplicate keys in the YAML files hubspoke reads itself
-    "duplicate key in claims": yaml_file_case(
-        "claims",
-        lambda text: text.replace("    statement:", "    statement: x\n    statement:", 1),
-        ["row 53", "duplicate key 'statement'"],
-    ),
-    "duplicate key in checks": yaml_file_case(
-        "reference_checks",
-        lambda text: text.replace("    value: 39700", "    value: 39700\n    value: 1", 1),
-        ["row 59", "duplicate key 'value'"],
-    ),
+    "duplicate key in claims": duplicate_key_case("claims", "    combine: all", "combine"),
+    "duplicate key in checks": duplicate_key_case("reference_checks", "    value: 39700", "value"),
 }
 
 
