@@ -152,6 +152,34 @@ def test_default_run_claims_and_reference_checks_are_well_formed(default_run):
         assert item in report
 
 
+def test_default_run_marks_the_layer_years_whose_sources_ended(default_run):
+    results = default_run / "results"
+    hub = pd.read_parquet(results / "metrics" / "hub.parquet")
+    cells = hub.drop_duplicates(["layer", "year"]).set_index(["layer", "year"])
+    # DCAD ends in 2010: about half the treaty rows in force from 2011 are its own
+    assert cells.loc[("treaty", 2010), "coverage"] == 1.0
+    assert 0.4 < cells.loc[("treaty", 2011), "coverage"] < 0.6
+    assert cells.loc[("treaty", 2011), "uncovered_sources"] == "DCAD-1.0"
+    # COW IGO ends in 2014
+    assert "COW-IGO-v3" in cells.loc[("membership", 2015), "uncovered_sources"]
+    assert cells.loc[("membership", 2014), "uncovered_sources"] == "MIGO"  # MIGO ends in 2010
+    trade = cells.loc["trade"]
+    assert (trade["coverage"] == 1.0).all() and trade["uncovered_sources"].isna().all()
+    for table in ("centralization", "brokerage"):
+        frame = pd.read_parquet(results / "metrics" / f"{table}.parquet")
+        assert {"coverage", "uncovered_sources"} <= set(frame.columns)
+    nulls = pd.read_parquet(results / "tests" / "nulls.parquet")
+    assert {"coverage", "uncovered_sources"} <= set(nulls.columns)
+    sources = pd.read_parquet(results / "inputs" / "sources.parquet")
+    assert "DCAD-1.0" in set(sources["source"])
+    # the treaty layer's "no jump at 2010" is no evidence: its sources stop in 2011-2014
+    claims = pd.read_parquet(results / "tests" / "claims.parquet")
+    treaty = claims[(claims["claim_id"] == "H3") & (claims["layer"] == "treaty")]
+    at_2010 = treaty[treaty["break_year"] == 2010]
+    assert (at_2010["verdict"] == "inconclusive").all()
+    assert at_2010["reason"].str.contains("do not cover 2011-2014 \\(DCAD-1.0\\)").all()
+
+
 def _binary_networks(results, cases):
     """Rebuild the binary networks of (year, layer) cases from the run's tables."""
     from hubspoke import networks

@@ -11,9 +11,10 @@ Writes ``trade.csv`` and ``trade_world.csv`` from the IMF DOTS workbooks, ``gdp.
 World Bank's GDP (current US$), ``geography.csv`` and ``borders.csv`` from mledoze/countries (the
 covariates of a gravity model and of normalised trade), and ``treaties.csv``,
 ``organisations.csv`` and ``memberships.csv`` from
-:func:`hubspoke.institutions.derive_institutions`. Every file goes through :func:`write_table`
-and is read back with :func:`hubspoke.validate.load_table`, so rerunning the command reproduces
-the committed files byte for byte.
+:func:`hubspoke.institutions.derive_institutions`, and ``sources.csv`` (the years each source
+covers, :mod:`hubspoke.coverage`) from ``data/curated/sources.csv``. Every file goes through
+:func:`write_table` and is read back with :func:`hubspoke.validate.load_table`, so rerunning the
+command reproduces the committed files byte for byte.
 
 CSV format: UTF-8, ``\\n`` line ends, comma, header row, rows stably sorted by the table key,
 empty field = missing, booleans ``true``/``false``, dates ``YYYY-MM-DD``, and floats written as
@@ -35,13 +36,14 @@ from hubspoke.countries import POST_SOVIET, iso3_codes
 from hubspoke.errors import InputError
 from hubspoke.io import geography, worldbank_gdp
 from hubspoke.io.dots import DotsWorkbook, read_dots_folder
-from hubspoke.validate import SCHEMAS, load_table
+from hubspoke.validate import SCHEMAS, SOURCED_TABLES, check_sources, load_table
 
 DOTS_SOURCE = "IMF DOTS"
 DEFAULT_YEARS = (1992, 2020)
 FLOWS = ("export_fob", "import_cif")
 INSTITUTION_TABLES = ("treaties", "organisations", "memberships")
 COVARIATE_TABLES = ("gdp", "geography", "borders")
+SOURCES_FILE = Path(__file__).resolve().parents[2] / "data" / "curated" / "sources.csv"
 
 
 def trade_table(flows: pd.DataFrame, states: Sequence[str], years: tuple[int, int]) -> pd.DataFrame:
@@ -215,6 +217,14 @@ def build_institutions(
         write_table(tables[name], out / f"{name}.csv", name, states=states)
 
 
+def build_sources(out: Path, curated: Path = SOURCES_FILE) -> None:
+    """Write ``sources.csv``, the years each source covers, from the curated table, and check
+    that every row of the tables written names a listed source."""
+    write_table(load_table(curated, "sources"), out / "sources.csv", "sources")
+    paths = {name: out / f"{name}.csv" for name in ("sources", *SOURCED_TABLES)}
+    check_sources({name: load_table(p, name) for name, p in paths.items() if p.exists()}, paths)
+
+
 def parse_states(text: str) -> tuple[str, ...] | None:
     """Comma-separated ISO3 codes, or ``all`` (every DOTS reporter): ``None``."""
     if text.strip().lower() == "all":
@@ -271,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         build_institutions(args.shared, args.out, states, args.years)
         print(f"wrote {', '.join(f'{name}.csv' for name in INSTITUTION_TABLES)}")
+        build_sources(args.out)
+        print(f"wrote {args.out / 'sources.csv'}")
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

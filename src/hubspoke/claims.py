@@ -50,6 +50,11 @@ Verdict of a row:
   the placebo years shift the series' mean at least as much as the break year
   (``placebo_share > 0.1``; ``placebo_rank`` and ``placebo_share`` come from the ``placebo``
   rows of the period tests, ``stats.placebo_tests``).
+Coverage (:mod:`hubspoke.coverage`, config ``coverage.min_share``): a layer-year that its
+sources do not cover counts as missing in condition and null-model rows, and a period-test row
+that would be ``not supported`` is ``inconclusive`` when its layer's sources do not cover some
+year of the period after the break (a source that stops recording new treaties or memberships
+leaves a flat series, which is no evidence that nothing changed).
 ``p_adjust: holm`` adjusts the p-values of a claim's period_test rows together (Holm's step-down,
 statsmodels ``multipletests``); use it with ``combine: any``. Per-year null-model p-values are
 counted, not adjusted.
@@ -83,6 +88,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke.config import check_against_schema, entry_name, load_yaml_list
+from hubspoke.coverage import covered
 from hubspoke.errors import InputError
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
@@ -382,9 +388,11 @@ def _describe_series(layer, variant, threshold) -> str:
 # --- the three kinds -----------------------------------------------------------------------
 
 
-def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str) -> dict:
+def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str, uncovered):
     """A condition or null-model row: ``ok_of(frame)`` marks the years satisfying the test
     (NA when the year is missing); ``column`` holds the yearly value averaged in ``period_mean``.
+    A year that the layer's sources do not cover (``uncovered``: layer -> {year: sources})
+    counts as missing.
     """
     rows = _series_rows(table, key).set_index("year")
     if rows.index.has_duplicates:
@@ -395,7 +403,8 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
             value=int(rows.index[rows.index.duplicated()][0]),
         )
     rows = rows.reindex(years)
-    ok = ok_of(rows)
+    not_covered = rows.index.isin(list(uncovered.get(key[0], {})))
+    ok = ok_of(rows).mask(not_covered)
     n, k, m = len(years), int(ok.sum()), int(ok.isna().sum())
     observed = n - m
     min_share = test.get("min_share", 1.0)
@@ -404,9 +413,14 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
     if verdict == INCONCLUSIVE:
         reason = "no years in the period" if n == 0 else f"the {m} missing years decide it"
     label = _label(years)
+    gaps = f"{m} missing" + (
+        f", {int(not_covered.sum())} of them not covered by the layer's sources"
+        if not_covered.any()
+        else ""
+    )
     evidence = (
         f"{hub} {what} in {k} of {n} years {label or '(no years)'}"
-        + (f" ({m} missing)" if m else "")
+        + (f" ({gaps})" if m else "")
         + f"; needs at least {min_share:.0%} of the years ({_describe_series(*key)})"
     )
     return {
@@ -421,7 +435,7 @@ def _yearly_row(test, key, table, years, ok_of, column: str, what: str, hub: str
     }
 
 
-def _condition_rows(test, table, breaks, hub) -> list[dict]:
+def _condition_rows(test, table, breaks, hub, uncovered) -> list[dict]:
     selected = _select(table, test)
     years = _period_years(table["year"].to_numpy(), test.get("period", "first"), breaks)
     op, value = OPS[test["op"]], test["value"]
@@ -431,12 +445,16 @@ def _condition_rows(test, table, breaks, hub) -> list[dict]:
 
     what = f"{test['metric']} {test['op']} {value:g}"
     return [
-        _keyed(test, key, _yearly_row(test, key, selected, years, ok_of, "value", what, hub))
+        _keyed(
+            test,
+            key,
+            _yearly_row(test, key, selected, years, ok_of, "value", what, hub, uncovered),
+        )
         for key in _series_keys(selected, test)
     ]
 
 
-def _null_rows(test, table, breaks, alpha, hub) -> list[dict]:
+def _null_rows(test, table, breaks, alpha, hub, uncovered) -> list[dict]:
     selected = _select(table, test)
     years = _period_years(table["year"].to_numpy(), test.get("period", "first"), breaks)
     greater = test.get("direction", "greater") == "greater"
@@ -452,12 +470,16 @@ def _null_rows(test, table, breaks, alpha, hub) -> list[dict]:
 
     what = f"{test['metric']} {'above' if greater else 'below'} its null model at p < {alpha:g}"
     return [
-        _keyed(test, key, _yearly_row(test, key, selected, years, ok_of, "observed", what, hub))
+        _keyed(
+            test,
+            key,
+            _yearly_row(test, key, selected, years, ok_of, "observed", what, hub, uncovered),
+        )
         for key in _series_keys(selected, test)
     ]
 
 
-def _period_test_rows(test, table, periods, breaks) -> list[dict]:
+def _period_test_rows(test, table, periods, breaks, uncovered) -> list[dict]:
     every = _select(table, test)
     selected = every[every["test"] == test["test"]]
     placebos = every[every["test"] == "placebo"]
@@ -468,7 +490,7 @@ def _period_test_rows(test, table, periods, breaks) -> list[dict]:
     for key in _series_keys(selected, test):
         series = _series_rows(selected, key)
         for brk in brks:
-            row = _period_test_row(test, series, periods, key, brk)
+            row = _period_test_row(test, series, periods, key, brk, uncovered)
             if brk is not None:
                 row.update(_placebo(_series_rows(placebos, key), brk))
             if key[1] == "binary" and "verdict" not in row:
@@ -541,8 +563,10 @@ def _counterpart_text(other: dict, significant: bool, estimate: float, alpha: fl
     return result
 
 
-def _period_test_row(test, series, periods, key, brk) -> dict:
-    """The test's row for one series and break, before the verdict (see ``_judge_period_test``)."""
+def _period_test_row(test, series, periods, key, brk, uncovered) -> dict:
+    """The test's row for one series and break, before the verdict (see ``_judge_period_test``);
+    ``uncovered`` names the years of the period after the break that the layer's sources do not
+    cover."""
     before = after = None
     if brk is not None:
         before, after = _adjacent_periods(periods, key, test["metric"], brk)
@@ -554,6 +578,10 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
         "period_mean": np.nan if after is None else float(after["mean"]),
         "term": test["term"],
     }
+    if after is not None:
+        out["uncovered"] = _uncovered_text(
+            uncovered.get(key[0], {}), int(after["start_year"]), int(after["end_year"])
+        )
     fields = {"break": brk, "before": out["baseline_period"], "after": out["period"]}
     used = [f for _, f, _, _ in string.Formatter().parse(test["term"]) if f]
     unknown = [f for f in used if fields[f] is None]
@@ -577,6 +605,34 @@ def _period_test_row(test, series, periods, key, brk) -> dict:
         "n_obs": None if pd.isna(r["n_obs"]) else int(r["n_obs"]),
         "test_note": None if pd.isna(r["note"]) else str(r["note"]),
     }
+
+
+def _uncovered_text(by_year: Mapping[int, str], first: int, last: int) -> str | None:
+    """``"2015-2020 (COW-IGO-v3)"``: the years from ``first`` to ``last`` that the sources do
+    not cover, with the sources that do not; None when they all are covered."""
+    years = sorted(y for y in by_year if first <= y <= last)
+    if not years:
+        return None
+    sources = sorted({s for y in years for s in by_year[y].split(", ")})
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    return f"{span} ({', '.join(sources)})"
+
+
+def _uncovered_years(hub_metrics: pd.DataFrame, min_share: float) -> dict[str, dict[int, str]]:
+    """layer -> {year: sources not covering it} of the layer-years not covered by their
+    sources (:func:`hubspoke.coverage.covered`), from the coverage columns of the hub table."""
+    if "coverage" not in hub_metrics:
+        return {}
+    cells = hub_metrics[["layer", "year", "coverage", "uncovered_sources"]].drop_duplicates(
+        ["layer", "year"]
+    )
+    cells = cells[~covered(cells["coverage"], cells["uncovered_sources"], min_share)]
+    out: dict[str, dict[int, str]] = {}
+    for layer, year, sources in cells[["layer", "year", "uncovered_sources"]].itertuples(
+        index=False
+    ):
+        out.setdefault(str(layer), {})[int(year)] = "" if pd.isna(sources) else str(sources)
+    return out
 
 
 def _inconclusive(row: dict, reason: str, evidence: str) -> dict:
@@ -635,6 +691,12 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
             f"not significant, but the interval does not rule out an effect of {claimed} or "
             f"beyond (minimum detectable effect {_fmt(row['mde'])} at {POWER:.0%} power)"
         )
+    if verdict == NOT_SUPPORTED and not significant and row.get("uncovered"):
+        verdict = INCONCLUSIVE
+        why = (
+            f"{why}, but the layer's sources do not cover {row['uncovered']}: a series its "
+            "sources stop recording is no evidence against a change"
+        )
     p_text = f"p = {_fmt(row['p_value'])}"
     if p != row["p_value"]:
         p_text += f" (Holm {_fmt(p)})"
@@ -673,14 +735,17 @@ def _keyed(test: Mapping, key: tuple, row: dict) -> dict:
 
 def _claim_rows(claim, tables, hub, breaks, alpha) -> list[dict]:
     rows, tests = [], []
+    uncovered = tables["uncovered"]
     for test in claim["tests"]:
         kind = test["kind"]
         if kind == "condition":
-            new = _condition_rows(test, tables["hub_metrics"], breaks, hub)
+            new = _condition_rows(test, tables["hub_metrics"], breaks, hub, uncovered)
         elif kind == "null_model":
-            new = _null_rows(test, tables["nulls"], breaks, alpha, hub)
+            new = _null_rows(test, tables["nulls"], breaks, alpha, hub, uncovered)
         else:
-            new = _period_test_rows(test, tables["period_tests"], tables["periods"], breaks)
+            new = _period_test_rows(
+                test, tables["period_tests"], tables["periods"], breaks, uncovered
+            )
         rows += new
         tests += [test] * len(new)
     p = np.array([r.get("p_value", np.nan) for r in rows], dtype=float)
@@ -732,8 +797,13 @@ def evaluate_claims(
     period_tests: pd.DataFrame,
     nulls: pd.DataFrame,
     hub_metrics: pd.DataFrame,
+    min_coverage: float = 1.0,
 ) -> pd.DataFrame:
-    """The claims table (:data:`CLAIM_COLUMNS`), in the order of the claims and their tests."""
+    """The claims table (:data:`CLAIM_COLUMNS`), in the order of the claims and their tests.
+
+    ``min_coverage`` is the configured ``coverage.min_share`` (:mod:`hubspoke.coverage`): the
+    layer-years of ``hub_metrics`` whose coverage falls below it are missing for condition and
+    null-model tests and keep a period test from reading as evidence of no change."""
     if not 0 < alpha < 1:
         raise InputError("config", "alpha must lie in (0, 1)", key="tests.alpha", value=alpha)
     claims = validate_claims(claims_cfg)
@@ -743,6 +813,7 @@ def evaluate_claims(
         "nulls": _with_series_columns(nulls),
         "period_tests": _with_series_columns(period_tests),
         "periods": _with_series_columns(periods),
+        "uncovered": _uncovered_years(hub_metrics, min_coverage),
     }
     breaks = sorted(breaks)
     rows = [r for claim in claims for r in _claim_rows(claim, tables, hub, breaks, alpha)]

@@ -172,7 +172,7 @@ def _pair_counts(members: pd.DataFrame, weight: pd.Series | None = None) -> pd.D
     return out.rename(columns={"state_a": "source", "state_b": "target", "w": "weight"})
 
 
-def _yearly_spells(
+def yearly_spells(
     spells: pd.DataFrame, start: str, end: str, years: Sequence[int], rule: str
 ) -> pd.DataFrame:
     """Expand spells to the years they count in (adds a ``year`` column)."""
@@ -182,13 +182,18 @@ def _yearly_spells(
     return pd.concat(frames, ignore_index=True) if frames else spells.assign(year=[])
 
 
+def treaty_spells(treaties: pd.DataFrame, states: Sequence[str]) -> pd.DataFrame:
+    """The treaties between two of the states, with ``start``: entry into force, else signature
+    (a treaty with neither never counts)."""
+    inside = treaties[treaties["state_a"].isin(states) & treaties["state_b"].isin(states)]
+    inside = inside.assign(start=inside["in_force"].fillna(inside["signed"]))
+    return inside[inside["start"].notna()]
+
+
 def treaty_edges(
     treaties: pd.DataFrame, states: Sequence[str], years: Sequence[int], rule: str
 ) -> pd.DataFrame:
-    inside = treaties[treaties["state_a"].isin(states) & treaties["state_b"].isin(states)]
-    inside = inside.assign(start=inside["in_force"].fillna(inside["signed"]))
-    inside = inside[inside["start"].notna()]
-    active = _yearly_spells(inside, "start", "ended", years, rule)
+    active = yearly_spells(treaty_spells(treaties, states), "start", "ended", years, rule)
     counts = active.groupby(["year", "state_a", "state_b"], as_index=False).size()
     return counts.rename(columns={"state_a": "source", "state_b": "target", "size": "weight"})
 
@@ -202,6 +207,20 @@ def counted_organisations(
     return organisations.loc[keep.to_numpy(), "org_id"]
 
 
+def membership_spells(
+    memberships: pd.DataFrame,
+    states: Sequence[str],
+    kinds: Sequence[str],
+    org_ids: Sequence[str],
+) -> pd.DataFrame:
+    """The membership spells of the states, of the given kinds, in the given organisations."""
+    return memberships[
+        memberships["state"].isin(states)
+        & memberships["kind"].isin(kinds)
+        & memberships["org_id"].isin(org_ids)
+    ]
+
+
 def active_memberships(
     memberships: pd.DataFrame,
     states: Sequence[str],
@@ -212,12 +231,8 @@ def active_memberships(
 ) -> pd.DataFrame:
     """One row per (year, org_id, state) for memberships of the given kinds in the given
     organisations that count."""
-    m = memberships[
-        memberships["state"].isin(states)
-        & memberships["kind"].isin(kinds)
-        & memberships["org_id"].isin(org_ids)
-    ]
-    active = _yearly_spells(m, "start", "end", years, rule)
+    m = membership_spells(memberships, states, kinds, org_ids)
+    active = yearly_spells(m, "start", "end", years, rule)
     return active[["year", "org_id", "state"]].drop_duplicates()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hubspoke import networks, tables, validate, yearly
+from hubspoke import coverage, networks, tables, validate, yearly
 
 NETWORK_PARAMS = (
     "states",
@@ -34,6 +34,15 @@ MEASURE_PARAMS = (
     "require_hub_pairs",
 )
 YEARLY_TABLES = ("trade", "trade_world")  # read only the job's years of these
+COVERAGE_PARAMS = (
+    "states",
+    "layers",
+    "rule",
+    "membership_kinds",
+    "membership_scopes",
+    "membership_implementation",
+)
+COVERED_TABLES = ("centralization", "hub", "brokerage", "nulls")  # gain the coverage columns
 
 
 def analyse_years(
@@ -54,6 +63,9 @@ def analyse_years(
     for name in YEARLY_TABLES:
         inputs[name] = inputs[name][inputs[name]["year"].isin(years)]
     built = networks.build_networks(inputs, years=years, **{k: params[k] for k in NETWORK_PARAMS})
+    covered = coverage.layer_coverage(
+        inputs, years=years, **{k: params[k] for k in COVERAGE_PARAMS}
+    )
     parts = []
     for year in years:
         own = {name: df[df["year"] == year].reset_index(drop=True) for name, df in built.items()}
@@ -64,6 +76,10 @@ def analyse_years(
             year=year,
             **{k: params[k] for k in MEASURE_PARAMS},
         )
+        measures = {
+            name: coverage.annotate(df, covered) if name in COVERED_TABLES else df
+            for name, df in measures.items()
+        }
         parts.append({**own, **measures})
     fingerprints = {str(y): params["fingerprints"][y] for y in years}
     settings = {k: v for k, v in dict(params).items() if k != "fingerprints"}

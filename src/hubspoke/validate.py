@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke.countries import iso3_codes
+from hubspoke.coverage import source_key
 from hubspoke.errors import InputError
 from hubspoke.tables import provenance, sha256_file
 
@@ -169,6 +170,18 @@ SCHEMAS: dict[str, Schema] = {
         in_scope=("state_a", "state_b"),
         strictly_before=(("state_a", "state_b"),),
     ),
+    # The years each source covers (hubspoke.coverage): a source is the text of a table's
+    # ``source`` column before the first ";" or ":".
+    "sources": Schema(
+        columns={
+            "source": STRING,
+            "first_year": Column("year", bounds=(1800, 2100)),
+            "last_year": Column("year", bounds=(1800, 2100)),
+            "citation": STRING,
+        },
+        key=("source",),
+        not_after=(("first_year", "last_year"),),
+    ),
     "memberships": Schema(
         columns={
             "org_id": STRING,
@@ -259,6 +272,8 @@ def load_inputs(
             "org_id",
             str(paths["memberships"]),
         )
+    if "sources" in tables:
+        check_sources(tables, paths)
     if "trade" in tables:
         _check_coverage(tables["trade"], str(paths["trade"]), states, years)
     if "trade_world" in tables:
@@ -276,6 +291,26 @@ def load_inputs(
                 value=did_bloc,
             )
     return tables
+
+
+# The tables whose rows name their source, checked against the sources table.
+SOURCED_TABLES = ("trade", "treaties", "memberships")
+
+
+def check_sources(tables: Mapping[str, pd.DataFrame], paths: Mapping[str, str | Path]) -> None:
+    """Every row of a sourced table names a source listed in the sources table (whose years
+    it covers are needed to tell which layer-years their sources cover)."""
+    known = set(tables["sources"]["source"])
+    for name in SOURCED_TABLES:
+        if name in tables:
+            key = source_key(tables[name]["source"])
+            _fail(
+                ~key.isin(known),
+                key,
+                f"source not listed in {paths['sources']}",
+                "source",
+                str(paths[name]),
+            )
 
 
 # The input table each layer is built from, and the columns naming its states.
@@ -575,14 +610,15 @@ def _check_canonical_text(text: pd.Series, given: pd.Series, column: str, source
 
 
 def _check_identifiers(raw: pd.DataFrame, schema: Schema, source: str) -> None:
-    """Text key columns (org_id, treaty_id) hold printable ASCII without spaces: an ID
-    typed with a look-alike letter (a Cyrillic A for the Latin one) would be another ID."""
+    """Text key columns (org_id, treaty_id, source) hold printable ASCII, words separated by
+    single spaces: an ID typed with a look-alike letter (a Cyrillic A for the Latin one) or a
+    doubled space would be another ID."""
     for column in schema.key:
         if schema.columns[column].kind == "string":
             _fail(
-                ~raw[column].str.fullmatch(r"[!-~]+"),
+                ~raw[column].str.fullmatch(r"[!-~]+(?: [!-~]+)*"),
                 raw[column],
-                "an ID must be printable ASCII without spaces",
+                "an ID must be printable ASCII words separated by single spaces",
                 column,
                 source,
             )

@@ -71,7 +71,7 @@ except InputError as err:
 
 YEARS = config_years(config)
 STATES = sorted(config["states"])
-INPUT_TABLES = ["trade", "trade_world", "treaties", "organisations", "memberships"]
+INPUT_TABLES = sorted(config["inputs"])
 # one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
 FINGERPRINTS = year_fingerprints(inputs, YEARS, STATES, config["active_rule"])
 del inputs  # the tables can be large (the world input): free them before the jobs run

@@ -58,6 +58,7 @@ rule evaluate_claims:
         hub=config["hub"],
         breaks=config["breaks"],
         alpha=config["tests"]["alpha"],
+        min_coverage=config["coverage"]["min_share"],
     script:
         "../scripts/evaluate_claims.py"
 

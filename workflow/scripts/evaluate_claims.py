@@ -14,6 +14,7 @@ def main():
         period_tests=read["tests"],
         nulls=read["nulls"],
         hub_metrics=read["hub"],
+        min_coverage=snakemake.params.min_coverage,
     )
     prov = tables.provenance(
         dict(snakemake.params),
