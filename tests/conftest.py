@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 SMALL_CONFIG = FIXTURES / "workflow" / "small.yaml"
 # Years of the trade rows in the scratch data; the small configuration uses 2012-2016.
 SMALL_DATA_YEARS = range(2010, 2017)
-SNAPSHOT = ["Snakefile", "workflow", "src", "config", "profiles"]
+SNAPSHOT = ["workflow", "src", "config", "profiles"]
 
 
 def trade_lines(name: str, years) -> list[str]:
@@ -78,7 +78,7 @@ def small_workdir(tmp: Path) -> Path:
             shutil.copy2(source, tmp / name)
     raw = tmp / "data" / "raw"
     raw.mkdir(parents=True)
-    for name in ("treaties.csv", "organisations.csv", "memberships.csv"):
+    for name in ("treaties.csv", "organisations.csv", "memberships.csv", "sources.csv"):
         shutil.copy2(REPO / "data" / "raw" / name, raw / name)
     for name in ("trade.csv", "trade_world.csv"):
         header = (REPO / "data" / "raw" / name).open(encoding="utf-8").readline()

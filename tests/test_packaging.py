@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -64,3 +65,32 @@ def test_ci_runs_the_readme_quick_start_commands(line):
     assert command == block[line - 1]
     assert "-c constraints.txt" in command
     assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install")
+
+
+# conda-forge names of the PyPI packages whose names differ there
+CONDA_NAMES = {"igraph": "python-igraph", "matplotlib": "matplotlib-base"}
+RUNNER_ONLY = {"snakemake", "pygments"}  # the Snakemake process's, not the jobs'
+
+
+def test_conda_environment_lists_hubspoke_and_its_dependencies():
+    env_file = ROOT / "workflow" / "envs" / "hubspoke.yaml"
+    env = yaml.safe_load(env_file.read_text())
+    conda = {Requirement(d.replace(" ", "")).name for d in env["dependencies"] if isinstance(d, str)}
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    # hubspoke itself, by a path relative to the environment file
+    assert len(pip) == 1
+    project = (env_file.parent / pip[0]).resolve() / "pyproject.toml"
+    assert tomllib.loads(project.read_text())["project"]["name"] == "hubspoke"
+    assert "pip" in conda
+    for text in PROJECT["dependencies"]:
+        name = canonicalize_name(Requirement(text).name)
+        if name not in RUNNER_ONLY:
+            assert CONDA_NAMES.get(name, name) in {canonicalize_name(c) for c in conda}, name
+
+
+def test_version_is_declared_alike_everywhere():
+    import hubspoke
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert PROJECT["version"] == hubspoke.__version__ == citation["version"]
+    assert f"## {PROJECT['version']} " in (ROOT / "CHANGELOG.md").read_text()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 # Together these need every parquet output (only the figures and the publish step are left out,
 # to save time), written under the staging folder. They go before --configfile, which takes
 # several values.
-STAGING = ".staging"
+STAGING = ".staging/results"
 PARQUET_TARGETS = [f"{STAGING}/tests/claims.parquet", f"{STAGING}/tests/reference_checks.parquet"]
 YEARS = list(range(2012, 2017))  # tests/fixtures/workflow/small.yaml
 STATES = ["ARM", "BLR", "KAZ", "RUS"]

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-LINKED = ["Snakefile", "workflow", "src", "data", "config", ".test", "profiles"]
+LINKED = ["workflow", "src", "data", "config", ".test", "profiles"]
 
 
 def tool(name: str) -> str:

@@ -1,3 +1,3 @@
 """hubspoke: reproducible tests of hub-and-spoke claims on international networks."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

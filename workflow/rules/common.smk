@@ -3,9 +3,12 @@ import os
 import sys
 from pathlib import Path
 
-# The Snakefile and the jobs import the library next to the Snakefile (not another installed
-# copy), so that the code the jobs run is the code the rules track as inputs (see lib below).
-SRC = Path(workflow.basedir) / "src"
+# The workflow's own folder (the repository root), found from this file rather than from the
+# main Snakefile, so that it holds when hubspoke is used as a module of another workflow.
+HOME = Path(workflow.current_basedir).parents[1]
+# The Snakefile and the jobs import the library of this checkout (not another installed copy),
+# so that the code the jobs run is the code the rules track as inputs (see lib below).
+SRC = HOME / "src"
 sys.path.insert(0, str(SRC))
 os.environ.update(
     PYTHONPATH=os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)
@@ -27,9 +30,18 @@ def config_years(cfg):
 
 def all_reporters(cfg):
     """``states: all``: every reporter of the World totals table (sorted)."""
-    path = cfg["inputs"]["trade_world"]
+    path = locate(cfg["inputs"]["trade_world"])
     table = load_table(path, "trade_world", max_bytes=cfg["max_input_mb"] * 2**20)
     return sorted(table["reporter"].unique())
+
+
+def locate(path):
+    """A relative path of the configuration as the working directory has it, else as the
+    workflow's own folder has it (the default data and claims of a deployed module), relative
+    to the working directory so that moving a project does not rerun its jobs."""
+    if Path(path).is_absolute() or Path(path).exists() or not (HOME / path).exists():
+        return path
+    return os.path.relpath(HOME / path)
 
 
 def checked_config():
@@ -43,6 +55,9 @@ def checked_config():
         source="config",
         all_states=all_reporters,
     )
+    cfg["inputs"] = {name: locate(path) for name, path in cfg["inputs"].items()}
+    for key in ("claims", "reference_checks"):
+        cfg[key] = locate(cfg[key])
     inputs = load_inputs(
         cfg["inputs"],
         states=cfg["states"],
@@ -104,11 +119,22 @@ def lib(*modules):
     ]
 
 
-# Jobs write into STAGING; the publish job links their files into results/ once every job has
-# succeeded, so a failed or interrupted run leaves results/ as the last complete run left it
-# (Snakemake deletes the outputs of a job before it runs and when it fails).
-STAGING = ".staging"
-PUBLISHED = "results"
+# Jobs write into STAGING; the publish job links their files into the output folder once every
+# job has succeeded, so a failed or interrupted run leaves it as the last complete run left it
+# (Snakemake deletes the outputs of a job before it runs and when it fails). Staging files and
+# logs are kept per output folder, so that configurations with their own output_dir run side by
+# side.
+PUBLISHED = config["output_dir"]
+STAGING = f".staging/{PUBLISHED}"
+LOGS = f"logs/{PUBLISHED}"
+
+
+def staged(path):
+    return f"{STAGING}/{path}"
+
+
+def logged(path):
+    return f"{LOGS}/{path}"
 
 
 def staged_outputs():

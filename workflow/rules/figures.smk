@@ -1,16 +1,16 @@
 rule plot_series:
     input:
-        centralization=".staging/metrics/centralization.parquet",
-        hub=".staging/metrics/hub.parquet",
+        centralization=staged("metrics/centralization.parquet"),
+        hub=staged("metrics/hub.parquet"),
         code=lib("figures"),
     output:
         report(
-            ".staging/figures/series.png",
+            staged("figures/series.png"),
             caption="../report/series.rst",
             category="Figures",
         ),
     log:
-        "logs/plot_series.log",
+        logged("plot_series.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -25,17 +25,17 @@ rule plot_series:
 
 rule plot_trade_networks:
     input:
-        edges=".staging/networks/edges.parquet",
-        nodes=".staging/networks/nodes.parquet",
+        edges=staged("networks/edges.parquet"),
+        nodes=staged("networks/nodes.parquet"),
         code=lib("figures"),
     output:
         report(
-            ".staging/figures/trade_networks.png",
+            staged("figures/trade_networks.png"),
             caption="../report/trade_networks.rst",
             category="Figures",
         ),
     log:
-        "logs/plot_trade_networks.log",
+        logged("plot_trade_networks.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -52,16 +52,16 @@ rule plot_trade_networks:
 
 rule plot_brokerage:
     input:
-        brokerage=".staging/metrics/brokerage.parquet",
+        brokerage=staged("metrics/brokerage.parquet"),
         code=lib("figures"),
     output:
         report(
-            ".staging/figures/brokerage.png",
+            staged("figures/brokerage.png"),
             caption="../report/brokerage.rst",
             category="Figures",
         ),
     log:
-        "logs/plot_brokerage.log",
+        logged("plot_brokerage.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

@@ -3,9 +3,9 @@ rule validate_inputs:
         **config["inputs"],
         code=lib("validate"),
     output:
-        **{t: f".staging/inputs/{t}.parquet" for t in INPUT_TABLES},
+        **{t: f"{STAGING}/inputs/{t}.parquet" for t in INPUT_TABLES},
     log:
-        "logs/validate_inputs.log",
+        logged("validate_inputs.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

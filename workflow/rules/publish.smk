@@ -5,7 +5,7 @@ rule publish:
     output:
         f"{STAGING}/published.tsv",
     log:
-        "logs/publish.log",
+        logged("publish.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

@@ -1,16 +1,16 @@
 rule test_periods:
     input:
-        centralization=".staging/metrics/centralization.parquet",
-        hub=".staging/metrics/hub.parquet",
-        brokerage=".staging/metrics/brokerage.parquet",
-        edges=".staging/networks/edges.parquet",
-        memberships=".staging/inputs/memberships.parquet",
+        centralization=staged("metrics/centralization.parquet"),
+        hub=staged("metrics/hub.parquet"),
+        brokerage=staged("metrics/brokerage.parquet"),
+        edges=staged("networks/edges.parquet"),
+        memberships=staged("inputs/memberships.parquet"),
         code=lib("periods"),
     output:
-        periods=".staging/tests/periods.parquet",
-        tests=".staging/tests/period_tests.parquet",
+        periods=staged("tests/periods.parquet"),
+        tests=staged("tests/period_tests.parquet"),
     log:
-        "logs/test_periods.log",
+        logged("test_periods.log"),
     # the longest cross-year job: start it before the figures when cores are scarce
     priority: 1
     conda:
@@ -34,20 +34,20 @@ rule test_periods:
 rule evaluate_claims:
     input:
         claims=config["claims"],
-        periods=".staging/tests/periods.parquet",
-        tests=".staging/tests/period_tests.parquet",
-        nulls=".staging/tests/nulls.parquet",
-        hub=".staging/metrics/hub.parquet",
+        periods=staged("tests/periods.parquet"),
+        tests=staged("tests/period_tests.parquet"),
+        nulls=staged("tests/nulls.parquet"),
+        hub=staged("metrics/hub.parquet"),
         code=lib("claims"),
     output:
-        parquet=".staging/tests/claims.parquet",
+        parquet=staged("tests/claims.parquet"),
         csv=report(
-            ".staging/tests/claims.csv",
+            staged("tests/claims.csv"),
             caption="../report/claims.rst",
             category="Claims",
         ),
     log:
-        "logs/evaluate_claims.log",
+        logged("evaluate_claims.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -66,24 +66,24 @@ rule evaluate_claims:
 rule check_references:
     input:
         checks=config["reference_checks"],
-        trade=".staging/inputs/trade.parquet",
-        trade_world=".staging/inputs/trade_world.parquet",
+        trade=staged("inputs/trade.parquet"),
+        trade_world=staged("inputs/trade_world.parquet"),
         code=lib("reference"),
     output:
-        parquet=".staging/tests/reference_checks.parquet",
+        parquet=staged("tests/reference_checks.parquet"),
         csv=report(
-            ".staging/tests/reference_checks.csv",
+            staged("tests/reference_checks.csv"),
             caption="../report/reference_checks.rst",
             category="Reference checks",
         ),
-        not_checkable=".staging/tests/reference_not_checkable.parquet",
+        not_checkable=staged("tests/reference_not_checkable.parquet"),
         not_checkable_csv=report(
-            ".staging/tests/reference_not_checkable.csv",
+            staged("tests/reference_not_checkable.csv"),
             caption="../report/reference_not_checkable.rst",
             category="Reference checks",
         ),
     log:
-        "logs/check_references.log",
+        logged("check_references.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

@@ -7,9 +7,9 @@ rule analyse_years:
         **{t: ancient(path) for t, path in config["inputs"].items()},
         code=lib("pipeline"),
     output:
-        **{t: f".staging/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
+        **{t: f"{STAGING}/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
     log:
-        "logs/analyse_years/{chunk}.log",
+        logged("analyse_years/{chunk}.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -43,16 +43,16 @@ rule analyse_years:
 rule combine_years:
     input:
         **{
-            t: expand(".staging/years/{chunk}/{t}.parquet", chunk=CHUNK_YEARS, t=t)
+            t: expand(staged("years/{chunk}/{t}.parquet"), chunk=CHUNK_YEARS, t=t)
             for t in YEAR_TABLES
         },
         code=lib("pipeline"),
     output:
-        **{t: f".staging/networks/{t}.parquet" for t in NETWORK_TABLES},
-        **{t: f".staging/metrics/{t}.parquet" for t in METRIC_TABLES},
-        nulls=".staging/tests/nulls.parquet",
+        **{t: f"{STAGING}/networks/{t}.parquet" for t in NETWORK_TABLES},
+        **{t: f"{STAGING}/metrics/{t}.parquet" for t in METRIC_TABLES},
+        nulls=staged("tests/nulls.parquet"),
     log:
-        "logs/combine_years.log",
+        logged("combine_years.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
