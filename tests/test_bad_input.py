@@ -510,7 +510,8 @@ def test_a_failing_job_leaves_results_as_the_last_complete_run(small_run, before
     script.write_text('raise RuntimeError("a fault no check foresaw")\n' + good)
     proc = snakemake(run, "--configfile", "small.yaml", check=False)
     assert proc.returncode != 0
-    assert not (run / ".staging" / "results" / "networks" / "edges.parquet").exists()  # removed by Snakemake
+    # removed by Snakemake
+    assert not (run / ".staging" / "results" / "networks" / "edges.parquet").exists()
     assert snapshot(run) == before
     script.write_text(good)
     snakemake(run, "--configfile", "small.yaml")

@@ -75,7 +75,8 @@ RUNNER_ONLY = {"snakemake", "pygments"}  # the Snakemake process's, not the jobs
 def test_conda_environment_lists_hubspoke_and_its_dependencies():
     env_file = ROOT / "workflow" / "envs" / "hubspoke.yaml"
     env = yaml.safe_load(env_file.read_text())
-    conda = {Requirement(d.replace(" ", "")).name for d in env["dependencies"] if isinstance(d, str)}
+    listed = [d for d in env["dependencies"] if isinstance(d, str)]
+    conda = {Requirement(d.replace(" ", "")).name for d in listed}
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     # hubspoke itself, by a path relative to the environment file
     assert len(pip) == 1

@@ -46,9 +46,9 @@ def second_run(tmp_path_factory) -> Path:
 
 def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run):
     first = parquet_hashes(small_run)
-    # 5 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests,
+    # 6 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests,
     # the statements the reference checks cannot check
-    assert len(first) == 5 + 8 * len(CHUNKS) + 8 + 4 + 1
+    assert len(first) == 6 + 8 * len(CHUNKS) + 8 + 4 + 1
     assert parquet_hashes(second_run) == first
 
 
@@ -59,8 +59,8 @@ def test_a_finished_run_publishes_every_staged_file(small_run):
 def test_every_output_carries_provenance(small_run):
     results = small_run / "results"
     raw = small_run / "data" / "raw"
-    paths = {t: raw / f"{t}.csv" for t in ("trade", "trade_world", "treaties",
-                                             "organisations", "memberships")}  # fmt: skip
+    tables = ("trade", "trade_world", "treaties", "organisations", "memberships", "sources")
+    paths = {t: raw / f"{t}.csv" for t in tables}
     inputs = load_inputs(paths, states=STATES, years=YEARS)
     fingerprints = year_fingerprints(inputs, YEARS, STATES, "any_day")
     for path in results.rglob("*.parquet"):
