@@ -94,6 +94,16 @@ def copy_run(run: Path, dest: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A finished run of the tiny ``.test`` configuration in a linked copy of the repository."""
+    from test_workflow import snakemake, workdir
+
+    cwd = workdir(tmp_path_factory.mktemp("tiny"))
+    snakemake(cwd, "--configfile", ".test/config.yaml")
+    return cwd
+
+
+@pytest.fixture(scope="session")
 def small_run(tmp_path_factory) -> Path:
     """A finished run of the small configuration. Read it or :func:`copy_run` it, never edit it."""
     from test_workflow import snakemake

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from test_workflow import ROOT, snakemake, workdir
+from conftest import copy_run
+from test_workflow import ROOT, snakemake
 
 TINY = yaml.safe_load((ROOT / ".test" / "config.yaml").read_text())
 TABLES = ["metrics/hub.parquet", "tests/claims.parquet", "networks/edges.parquet"]
@@ -15,14 +16,6 @@ TABLES = ["metrics/hub.parquet", "tests/claims.parquet", "networks/edges.parquet
 
 def _tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {name: pd.read_parquet(folder / name) for name in TABLES}
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    """The tiny case run in (a linked copy of) the repository, as test_workflow runs it."""
-    cwd = workdir(tmp_path_factory.mktemp("tiny"))
-    snakemake(cwd, "--configfile", ".test/config.yaml")
-    return cwd
 
 
 @pytest.fixture(scope="module")
@@ -66,21 +59,21 @@ def test_a_module_finds_its_default_data_and_writes_its_own_folder(deployed):
     assert (deployed / ".staging" / "hub" / "results" / "published.tsv").is_file()
 
 
-def test_a_module_computes_what_the_repository_computes(deployed, tiny):
+def test_a_module_computes_what_the_repository_computes(deployed, tiny_run):
     ours = _tables(deployed / "hub" / "results")
-    theirs = _tables(tiny / "results")
+    theirs = _tables(tiny_run / "results")
     for name in TABLES:
         pd.testing.assert_frame_equal(ours[name], theirs[name], check_exact=True, obj=name)
 
 
-def test_two_configurations_run_side_by_side(tiny):
+def test_two_configurations_run_side_by_side(tiny_run, tmp_path):
     """A second configuration with its own output_dir leaves the first one's results as they
     were and writes the same tables to its own folder."""
-    before = {p: p.read_bytes() for p in (tiny / "results").rglob("*.parquet")}
-    other = dict(TINY, output_dir="results_other")
-    (tiny / "other.yaml").write_text(yaml.safe_dump(other))
-    snakemake(tiny, "--configfile", "other.yaml")
-    assert {p: p.read_bytes() for p in (tiny / "results").rglob("*.parquet")} == before
-    ours, theirs = _tables(tiny / "results_other"), _tables(tiny / "results")
+    run = copy_run(tiny_run, tmp_path / "run")
+    before = {p: p.read_bytes() for p in (run / "results").rglob("*.parquet")}
+    (run / "other.yaml").write_text(yaml.safe_dump(dict(TINY, output_dir="results_other")))
+    snakemake(run, "--configfile", "other.yaml")
+    assert {p: p.read_bytes() for p in (run / "results").rglob("*.parquet")} == before
+    ours, theirs = _tables(run / "results_other"), _tables(run / "results")
     for name in TABLES:
         pd.testing.assert_frame_equal(ours[name], theirs[name], check_exact=True, obj=name)
