@@ -127,11 +127,11 @@ def test_treaties_by_hand(tables):
 def test_organisations_and_layout(tables, tmp_path):
     orgs = tables["organisations"]
     assert list(orgs.columns) == [
-        "org_id", "name", "domain", "depth", "russia_led", "scope", "implemented",
+        "org_id", "name", "domain", "depth", "leader", "scope", "implemented",
         "implementation_source", "source",
     ]  # fmt: skip
-    assert orgs.set_index("org_id").loc["SES", ["depth", "russia_led", "scope"]].tolist() == [
-        3, True, "regional_post_soviet",
+    assert orgs.set_index("org_id").loc["SES", ["depth", "leader", "scope"]].tolist() == [
+        3, "RUS", "regional_post_soviet",
     ]  # fmt: skip
     # The tables pass the project's loader (written the way build_raw writes them).
     for name, frame in tables.items():
@@ -238,8 +238,9 @@ def test_malformed_curated_spells(edit_fixture, file, old, new, row, column, val
 @pytest.mark.parametrize(
     ("old", "new", "row", "column", "value"),
     [
-        ("economic,2,true", "economic,7,true", 4, "depth", 7),
-        ("false,extra_regional", "false,worldwide", 7, "scope", "worldwide"),
+        ("economic,2,RUS", "economic,7,RUS", 4, "depth", 7),
+        ("economic,2,RUS", "economic,2,XXX", 4, "leader", "XXX"),
+        ("0,,extra_regional", "0,,worldwide", 7, "scope", "worldwide"),
         # an economic integration agreement needs an implementation record and its citation
         ("regional_post_soviet,yes,Fixture,,10", "regional_post_soviet,,Fixture,,10", 4,
          "implemented", ""),
@@ -248,7 +249,7 @@ def test_malformed_curated_spells(edit_fixture, file, old, new, row, column, val
         ("regional_post_soviet,yes,Fixture,,10", "regional_post_soviet,yes,,,10", 4,
          "implementation_source", ""),
         # a body of depth 0 has none
-        ("political,0,true,regional_post_soviet,,", "political,0,true,regional_post_soviet,no,",
+        ("political,0,RUS,regional_post_soviet,,", "political,0,RUS,regional_post_soviet,no,",
          2, "implemented", "no"),
     ],
 )  # fmt: skip

@@ -151,7 +151,7 @@ def _inputs(trade, treaties=None, memberships=None, organisations=None):
         {
             "org_id": ["U", "F"],
             "depth": [4, 0],
-            "russia_led": [True, False],
+            "leader": pd.array(["AAA", None], dtype="string"),
             "scope": ["regional_post_soviet", "regional_other"],
             "implemented": pd.array(["yes", None], dtype="string"),
         }
@@ -165,11 +165,13 @@ def _inputs(trade, treaties=None, memberships=None, organisations=None):
     }
 
 
-def _build(inputs, layers, rule="any_day", scopes=("regional_post_soviet", "regional_other")):
+def _build(
+    inputs, layers, rule="any_day", scopes=("regional_post_soviet", "regional_other"), hub="AAA"
+):
     return networks.build_networks(
         inputs,
         states=STATES,
-        hub="AAA",
+        hub=hub,
         years=[2000],
         layers=layers,
         rule=rule,
@@ -270,6 +272,9 @@ def test_membership_layers_and_bloc_partition(trade):
     assert w == {("membership", "AAA", "BBB"): 2.0, ("membership_depth", "AAA", "BBB"): 4.0}
     bloc = built["partitions"].query("partition == 'bloc'").set_index("node")["group"]
     assert bloc.to_dict() == {"AAA": "depth_4", "BBB": "depth_4", "CCC": "depth_0"}
+    # the bloc partition counts the bodies led by the configured hub: U is led by AAA
+    other = _build(_inputs(trade, memberships=m), ["membership"], hub="BBB")["partitions"]
+    assert set(other.query("partition == 'bloc'")["group"]) == {"depth_0"}
 
 
 def test_membership_scopes_and_implementation_select_organisations(trade):

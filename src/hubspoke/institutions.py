@@ -82,7 +82,7 @@ SOURCE_KEYS = {
 }
 RANK = {"curated": 0, "desta": 1, "atop": 2, "migo": 3, "cow_igo": 4}
 DOMAINS = ("economic", "security", "political")
-ORGANISATION_COLUMNS = ["org_id", "name", "domain", "depth", "russia_led", "scope", "implemented",
+ORGANISATION_COLUMNS = ["org_id", "name", "domain", "depth", "leader", "scope", "implemented",
                         "implementation_source", "source"]  # fmt: skip
 MEMBERSHIP_COLUMNS = ["org_id", "state", "kind", "start", "end", "date_precision", "source"]
 TREATY_COLUMNS = ["treaty_id", "state_a", "state_b", "kind", "name", "signed", "in_force",
@@ -158,8 +158,8 @@ def read_registry(path: Path) -> pd.DataFrame:
     check_allowed(frame["implemented"], IMPLEMENTATION, path, "implemented")
     frame["depth"] = to_int(table["depth"], path, "depth", required=True).astype("int64")
     check_allowed(frame["depth"], range(5), path, "depth")
-    check_allowed(table["russia_led"], ("true", "false"), path, "russia_led")
-    frame["russia_led"] = table["russia_led"] == "true"
+    frame["leader"] = table["leader"].str.strip().replace("", pd.NA).astype("string")
+    check_allowed(frame["leader"], sorted(iso3_codes()), path, "leader")
     report_first(frame["org_id"].duplicated(), table["org_id"], path, "org_id", "duplicate org_id")
     for column in ("implemented", "implementation_source"):
         report_first(

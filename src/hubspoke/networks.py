@@ -249,15 +249,20 @@ def membership_edges(
 
 
 def bloc_partition(
-    active: pd.DataFrame, organisations: pd.DataFrame, states: Sequence[str], years: Sequence[int]
+    active: pd.DataFrame,
+    organisations: pd.DataFrame,
+    states: Sequence[str],
+    years: Sequence[int],
+    hub: str,
 ) -> pd.DataFrame:
-    """Each state's group per year: the deepest Russia-led economic integration it belongs to.
+    """Each state's group per year: the deepest economic integration led by the hub that it
+    belongs to.
 
-    Group labels are ``depth_0`` (none) ... ``depth_4`` (economic union), from the
-    ``depth`` and ``russia_led`` columns of the organisations table.
+    Group labels are ``depth_0`` (none) ... ``depth_4`` (economic union), from the ``depth``
+    and ``leader`` (the leading state's ISO3 code) columns of the organisations table.
     """
     orgs = organisations.set_index("org_id")
-    led = active[active["org_id"].map(orgs["russia_led"]).fillna(False).astype(bool)]
+    led = active[(active["org_id"].map(orgs["leader"]) == hub).fillna(False).astype(bool)]
     depth = led.assign(depth=led["org_id"].map(orgs["depth"]).astype(int))
     deepest = depth.groupby(["year", "state"])["depth"].max()
     grid = pd.MultiIndex.from_product([list(years), list(states)], names=["year", "state"])
@@ -356,7 +361,7 @@ def build_networks(
 
     nodes = node_table(edges, base, states, years, layers, hub)
     partitions = pd.concat(
-        [subregion_partition(subregions, years), bloc_partition(active, orgs, states, years)],
+        [subregion_partition(subregions, years), bloc_partition(active, orgs, states, years, hub)],
         ignore_index=True,
     ).astype({"year": "int64", "partition": "string", "node": "string", "group": "string"})
     partitions = partitions.sort_values(["year", "partition", "node"], ignore_index=True)

@@ -133,7 +133,7 @@ SCHEMAS: dict[str, Schema] = {
             "name": STRING,
             "domain": Column("category", allowed=("economic", "security", "political")),
             "depth": Column("int", bounds=(0, 4)),
-            "russia_led": Column("bool"),
+            "leader": Column("iso3", nullable=True),
             "scope": Column("category", allowed=SCOPES),
             "implemented": Column("category", nullable=True, allowed=IMPLEMENTATION),
             "implementation_source": Column("string", nullable=True),
