@@ -1,6 +1,6 @@
 """Null models for the hub-and-spoke indices of one year's undirected network.
 
-Four nulls, each drawing a stack of ``R`` replicate graphs ``(R, n, n)`` in batched array
+Five nulls, each drawing a stack of ``R`` replicate graphs ``(R, n, n)`` in batched array
 operations (each Markov-chain step is one array operation over all replicates; there is no
 Python loop per replicate):
 
@@ -9,6 +9,17 @@ Python loop per replicate):
     n and m. This is the null under which a star is striking. Among simple graphs with the
     star's degree sequence the star is the only one, so a degree-preserving null returns the
     star itself in every replicate and cannot tell it from chance.
+
+``fitness`` (:func:`fitness_replicates`)
+    Ties drawn independently with probability ``p_ij = z s_i s_j / (1 + z s_i s_j)``, where
+    ``s`` is each node's size (its strength in the layer's weighted network) and ``z`` is set
+    so that the expected number of ties equals the observed one: the fitness model of
+    Garlaschelli & Loffredo (2004, Phys. Rev. Lett. 93:188701), the maximum-entropy graph
+    ensemble whose tie odds are proportional to the product of the two sizes (Squartini &
+    Garlaschelli 2011, New J. Phys. 13:083001). Keeps on average: the number of ties; ties
+    follow size. This is the null for the question "is the network more star-like than the
+    states' sizes predict?": under G(n, m) the largest economy is a hub by chance of nothing,
+    here a hub as central as its size makes it is expected.
 
 ``weights`` (:func:`weight_permuting_replicates`)
     The weighted analogue of G(n, m): the observed pair weights (zeros included) are shuffled
@@ -63,13 +74,16 @@ than chance), ``"two-sided"`` is twice the smaller one-sided p-value, capped at 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
+from scipy.special import expit
 
 from hubspoke.errors import InputError
 
-PRESERVE = ("density", "weights", "degree", "strength")
+PRESERVE = ("density", "fitness", "weights", "degree", "strength")
 ALTERNATIVES = ("two-sided", "greater", "less")
 NULL_COLUMNS = [
     "year", "metric", "observed", "null_mean", "null_sd", "z", "p_value", "n_replicates", "note",
@@ -200,6 +214,55 @@ def density_preserving_replicates(A: np.ndarray, n_replicates: int, seed: Seed) 
     return stack
 
 
+def fitness_probabilities(sizes: np.ndarray, n_edges: int) -> np.ndarray:
+    """Tie probabilities (n, n) of the fitness model with the given sizes whose expected number
+    of ties is ``n_edges`` (module docstring). Nodes of size 0 have no ties."""
+    sizes = np.asarray(sizes, dtype=np.float64)
+    if sizes.ndim != 1 or not np.all(np.isfinite(sizes)) or np.any(sizes < 0):
+        raise InputError("sizes", "node sizes must be finite and non-negative")
+    n = sizes.size
+    rows, cols = np.triu_indices(n, 1)
+    product = sizes[rows] * sizes[cols]
+    possible = product > 0
+    if n_edges > np.count_nonzero(possible):
+        raise InputError(
+            "sizes", "more ties than pairs of nodes with a positive size", value=n_edges
+        )
+    log_product = np.log(product[possible])
+    p = np.zeros(rows.size)
+    if n_edges == np.count_nonzero(possible):
+        p[possible] = 1.0
+    elif n_edges > 0:
+        # the expected tie count rises from 0 to the number of pairs as log z runs over the reals
+        span = np.abs(log_product).max() + 50.0
+
+        def excess(log_z):
+            return expit(log_z + log_product).sum() - n_edges
+
+        p[possible] = expit(brentq(excess, -span, span, xtol=1e-12) + log_product)
+    P = np.zeros((n, n))
+    P[rows, cols] = P[cols, rows] = p
+    return P
+
+
+def fitness_replicates(
+    A: np.ndarray, n_replicates: int, seed: Seed, *, sizes: np.ndarray
+) -> np.ndarray:
+    """Random graphs of the fitness model with the sizes ``sizes`` and, on average, the tie
+    count of the binary undirected ``A``: (R, n, n) of ``A``'s dtype."""
+    A = _check_graph(A, binary=True)
+    n = A.shape[0]
+    if np.shape(sizes) != (n,):
+        raise InputError("sizes", f"need one size per node ({n}), got shape {np.shape(sizes)}")
+    rows, cols = np.triu_indices(n, 1)
+    p = fitness_probabilities(sizes, int(np.count_nonzero(A[rows, cols])))[rows, cols]
+    ties = np.random.default_rng(seed).random((n_replicates, rows.size)) < p
+    stack = np.zeros((n_replicates, n, n), dtype=A.dtype)
+    stack[:, rows, cols] = ties
+    stack[:, cols, rows] = ties
+    return stack
+
+
 def _four_cycle_moves(stack: np.ndarray, n_steps: int, rng: np.random.Generator) -> None:
     """Hit-and-run along alternating 4-cycles of the complete graph, in place.
 
@@ -251,6 +314,7 @@ def strength_preserving_replicates(
 
 _GENERATORS: dict[str, Callable[[np.ndarray, int, Seed], np.ndarray]] = {
     "density": density_preserving_replicates,
+    "fitness": fitness_replicates,
     "weights": weight_permuting_replicates,
     "degree": degree_preserving_replicates,
     "strength": strength_preserving_replicates,
@@ -316,8 +380,10 @@ def null_values(
     n_replicates: int,
     seed: Seed,
     preserve: str,
+    sizes: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Each metric on ``n_replicates`` replicates of ``A`` under the null ``preserve``.
+    """Each metric on ``n_replicates`` replicates of ``A`` under the null ``preserve``
+    (``sizes``: the node sizes of the ``fitness`` null).
 
     The replicates are drawn from one generator in chunks of :func:`chunk_size` and measured
     chunk by chunk, so memory stays bounded whatever ``n_replicates``. For ``density`` and
@@ -325,6 +391,8 @@ def null_values(
     draw of all of them; for the Markov-chain nulls each chunk runs its own chains.
     """
     generate = _GENERATORS[preserve]
+    if preserve == "fitness":
+        generate = partial(generate, sizes=sizes)
     rng = np.random.default_rng(seed)
     size = chunk_size(A.shape[0])
     parts: dict[str, list[np.ndarray]] = {name: [] for name in metrics}
@@ -346,13 +414,15 @@ def run_nulls(
     seed: int,
     preserve: str = "degree",
     alternatives: Mapping[str, str] | None = None,
+    sizes_by_year: Mapping[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Null-model test of every metric in every year.
 
     ``metrics`` maps a name to ``f(A, hub)`` that accepts one matrix (n, n) and a stack
     (R, n, n) (returning a scalar and an (R,) array). ``preserve`` picks the null (module
     docstring); ``"density"`` needs binary matrices, ``"degree"`` moves weights with their
-    edges, ``"strength"`` takes weights. ``alternatives`` maps metric names to ``"greater"`` /
+    edges, ``"strength"`` takes weights, ``"fitness"`` binary matrices and each year's node sizes in
+    ``sizes_by_year``. ``alternatives`` maps metric names to ``"greater"`` /
     ``"less"`` (default two-sided). Each year's replicates come from :func:`year_seed`. Rows
     sorted by year, metric; ``note`` says why ``z`` / ``p_value`` are missing.
     """
@@ -364,7 +434,10 @@ def run_nulls(
     rows = []
     for year in sorted(adjacency_by_year):
         A = np.asarray(adjacency_by_year[year])
-        values = null_values(A, hub, metrics, n_replicates, year_seed(seed, year), preserve)
+        sizes = None if sizes_by_year is None else sizes_by_year[year]
+        values = null_values(
+            A, hub, metrics, n_replicates, year_seed(seed, year), preserve, sizes
+        )
         for name, metric in metrics.items():
             observed = float(metric(A, hub))
             test = null_test(

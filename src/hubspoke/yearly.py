@@ -255,10 +255,8 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
     for layer in layers:
         if networks.is_directed(layer):
             continue  # the null models are for undirected graphs
-        for variant, A in (
-            ("binary", default_binary[layer]),
-            ("weighted", networks.adjacency(edges, states, layer)),
-        ):
+        W = networks.adjacency(edges, states, layer)
+        for variant, A in (("binary", default_binary[layer]), ("weighted", W)):
             layer_seed = int(series_seed(seed, (layer, variant)).generate_state(1)[0])
             t = nulls.run_nulls(
                 {year: A},
@@ -268,6 +266,7 @@ def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, see
                 seed=layer_seed,
                 preserve=models[variant],
                 alternatives=NULL_ALTERNATIVES,
+                sizes_by_year={year: W.sum(axis=1)},  # the fitness null's node sizes
             )
             frames.append(t.assign(layer=layer, variant=variant, null_model=models[variant]))
     df = pd.concat(frames, ignore_index=True)
