@@ -12,6 +12,7 @@ from hubspoke.brokerage import (
     ROLES,
     TABLE_ROLES,
     brokerage_expectations,
+    broker_ties,
     brokerage_table,
     gould_fernandez,
 )
@@ -245,3 +246,50 @@ def test_table_dtypes():
     # the only brokerage: node b is a liaison for (a, c)
     row = table[(table["node"] == "b") & (table["role"] == "liaison")]
     assert row["count"].item() == 1
+
+
+# --- the tie rules ---------------------------------------------------------------------------
+
+
+def test_tie_rules_by_hand():
+    # hub 0 reaches 1 only (1 passes the threshold of 0's trade); 2 and 3 reach the hub
+    # (the hub passes the threshold of their trade); 1 and 0 both ways
+    B = digraph(4, [(0, 1), (1, 0), (2, 0), (3, 0)]).astype(bool)
+    assert np.array_equal(broker_ties(B, "directed"), B)
+    either = broker_ties(B, "either")
+    assert np.array_equal(either, either.T) and either[0, 1:].all() and not either[1:, 1:].any()
+    both = broker_ties(B, "both")
+    assert both.sum() == 2 and both[0, 1] and both[1, 0]
+    groups = [0, 0, 1, 1]  # hub and 1 in one group, 2 and 3 in the other
+    # directed: 2 -> 0 -> 1 and 3 -> 0 -> 1 are the hub's only open two-paths (gatekeeper:
+    # the hub is in the receiver's group)
+    directed = gould_fernandez(B, groups)[0]
+    assert dict(zip(ROLES, directed, strict=True))["gatekeeper"] == 2 and directed.sum() == 2
+    # either: the star on the hub; every pair of spokes brokered in both directions:
+    # 1-0-2, 1-0-3 (representative one way, gatekeeper the other), 2-0-3 (itinerant twice)
+    star = dict(zip(ROLES, gould_fernandez(either, groups)[0], strict=True))
+    assert star == {"coordinator": 0, "itinerant": 2, "gatekeeper": 2, "representative": 2,
+                    "liaison": 0}  # fmt: skip
+    # both: one tie, nothing to broker
+    assert gould_fernandez(both, groups)[0].sum() == 0
+
+
+def test_symmetric_rules_count_each_brokered_pair_twice():
+    rng = np.random.default_rng(5)
+    B = rng.random((8, 8)) < 0.3
+    np.fill_diagonal(B, False)
+    groups = rng.integers(0, 3, 8)
+    for rule in ("either", "both"):
+        ties = broker_ties(B, rule)
+        totals = gould_fernandez(ties, groups).sum(axis=1)
+        pairs = [
+            sum(1 for a, c in itertools.combinations(set(range(8)) - {b}, 2)
+                if ties[a, b] and ties[b, c] and not ties[a, c])
+            for b in range(8)
+        ]  # fmt: skip
+        np.testing.assert_array_equal(totals, 2 * np.array(pairs))
+
+
+def test_unknown_tie_rule():
+    with pytest.raises(ValueError, match="unknown tie rule"):
+        broker_ties(np.zeros((2, 2), dtype=bool), "mutual")

@@ -112,6 +112,7 @@ def _year(missing):
         layers=["trade", "treaty"],
         binarisation=binarisation,
         partition_names=["bloc"],
+        brokerage_ties="either",
         null_replicates=19,
         null_seed=1,
         null_models={"binary": "density", "weighted": "weights"},

@@ -44,6 +44,28 @@ from hubspoke.centralization import as_adjacency
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 TABLE_ROLES = (*ROLES, "total")
+TIE_RULES = ("either", "directed", "both")
+
+
+def broker_ties(B: np.ndarray, rule: str) -> np.ndarray:
+    """The ties brokerage is counted on, from the directed binary ties ``B`` of a layer
+    (``B[i, j]``: j passes the threshold from i's side, e.g. j is at least 5% of i's trade).
+
+    ``directed`` keeps ``B``: the hub's outgoing ties then exist only where a partner clears
+    the threshold of the hub's own trade, so its brokerage hinges on one share crossing a line
+    (Belarus: 4.9% of Russia's trade in 2015, 5.3% in 2016). ``either`` ties i and j both ways
+    when either side passes the threshold (a tie that matters to one of the two), ``both``
+    when both do. With a symmetric rule every open two-path a-b-c is counted in both
+    directions, so one brokered pair counts 2.
+    """
+    B = np.asarray(B) != 0
+    if rule == "directed":
+        return B
+    if rule == "either":
+        return B | B.T
+    if rule == "both":
+        return B & B.T
+    raise ValueError(f"unknown tie rule {rule!r}, expected one of {TIE_RULES}")
 
 
 def gould_fernandez(A, groups) -> np.ndarray:

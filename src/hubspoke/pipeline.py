@@ -27,6 +27,7 @@ MEASURE_PARAMS = (
     "layers",
     "binarisation",
     "partition_names",
+    "brokerage_ties",
     "null_replicates",
     "null_seed",
     "null_models",

@@ -5,7 +5,8 @@ threshold of the layer's sensitivity list gives a binary network (``networks.bin
 which the binary centralizations, hub indices and Gould-Fernandez brokerage are computed.
 Binary centralization and hub indices use the undirected binary graph (a tie when either
 direction passes the threshold) for undirected layers and the directed graph for directed
-layers; brokerage always uses the directed binary ties. Multiplex measures and null models use
+layers; brokerage uses the ties of the configured rule (``brokerage.broker_ties``: by default a
+tie when either side passes the threshold). Multiplex measures and null models use
 the default threshold.
 
 A layer-year that is not observed well enough (:mod:`hubspoke.observed`) keeps its rows with
@@ -83,6 +84,7 @@ def compute_year(
     layers: Sequence[str],
     binarisation: Mapping[str, Mapping],
     partition_names: Sequence[str],
+    brokerage_ties: str,
     null_replicates: int,
     null_seed: int,
     null_models: Mapping[str, str],
@@ -130,9 +132,10 @@ def compute_year(
             hrows += _structure_rows(A, h)
             cent += [(layer, "binary", theta, m, v) for m, v in c]
             hubs += [(layer, "binary", theta, m, v) for m, v in hrows]
+            ties = brokerage.broker_ties(B, brokerage_ties)
             for p, g in groups.items():
                 codes = pd.factorize(g, sort=True)[0]
-                t = brokerage.brokerage_table(B, codes, states)
+                t = brokerage.brokerage_table(ties, codes, states)
                 brok.append(t.assign(layer=layer, threshold=float(theta), partition=p))
             if theta == rule["threshold"]:
                 default_binary[layer] = _undirected(B)

@@ -31,6 +31,7 @@ rule analyse_years:
         subregions=config["brokerage"]["subregions"],
         binarisation=config["binarisation"],
         partition_names=config["brokerage"]["partitions"],
+        brokerage_ties=config["brokerage"]["ties"],
         null_replicates=config["nulls"]["replicates"],
         null_seed=config["nulls"]["seed"],
         null_models={v: config["nulls"][v] for v in ("binary", "weighted")},
