@@ -11,8 +11,8 @@ import pytest
 from hubspoke.brokerage import (
     ROLES,
     TABLE_ROLES,
-    brokerage_expectations,
     broker_ties,
+    brokerage_expectations,
     brokerage_table,
     gould_fernandez,
 )
