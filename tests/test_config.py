@@ -51,17 +51,22 @@ def test_validation_does_not_modify_its_argument(default):
     assert default == before
 
 
-def test_membership_sensitivity_overlays_are_valid(default):
+def test_sensitivity_overlays_are_valid(default):
     tiny = check(yaml.safe_load((ROOT / ".test" / "config.yaml").read_text()))
     assert tiny["membership_scopes"] == default["membership_scopes"]  # schema default = file
     assert tiny["membership_implementation"] == default["membership_implementation"]
+    assert tiny["brokerage"]["ties"] == default["brokerage"]["ties"]
+    assert tiny["nulls"]["binary"] == default["nulls"]["binary"]
     overlays = sorted((ROOT / "config" / "sensitivity").glob("*.yaml"))
-    assert len(overlays) == 3
+    assert len(overlays) == 6
     for overlay in overlays:
         changes = yaml.safe_load(overlay.read_text())
         variant = check({**default, **changes})
         assert {k: variant[k] for k in changes} == changes
-        assert changes != {k: default[k] for k in changes}  # a real alternative
+        # a real alternative, written to its own folder
+        assert changes["output_dir"] == f"sensitivity/{overlay.stem}"
+        choices = {k: v for k, v in changes.items() if k != "output_dir"}
+        assert choices != {k: default[k] for k in choices}
     with pytest.raises(InputError, match="membership_scopes"):
         check({**default, "membership_scopes": ["worldwide"]})
 
