@@ -40,13 +40,6 @@ def snakemake(
     return proc
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    cwd = workdir(tmp_path_factory.mktemp("tiny"))
-    snakemake(cwd, "--configfile", ".test/config.yaml")
-    return cwd
-
-
 def test_lint_is_clean():
     proc = subprocess.run([tool("snakemake"), "--lint"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
