@@ -177,7 +177,9 @@ def staged_outputs():
             path
             for layer in (config["layers"] if config["graph_files"] else [])
             for path in graph_files(layer)
-        ),    ]
+        ),
+        f"{STAGING}/explorer.html",
+    ]
 
 
 # Jobs too small to be worth a cluster job run on the submitting machine.
@@ -189,4 +191,5 @@ localrules:
     plot_trade_networks,
     plot_brokerage,
     export_graphs,
+    explorer,
     publish,
