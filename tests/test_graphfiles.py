@@ -419,3 +419,22 @@ def test_tiny_run_r_igraph_reads_a_trade_graphml(tiny_tables, tmp_path):
         _normalise(expected_edges(edges, "trade", year), False),
         False,
     )
+
+
+def test_names_with_markup_characters_read_back_unchanged(tmp_path):
+    nodes = pd.DataFrame(
+        {"iso3": ["AAA", "BBB"], "name": ['A & "B" <C>', "Côte d'Ivoire"], "is_hub": [True, False]}
+    ).assign(bloc=pd.Series([None, "depth_1"], dtype="string"))
+    edges = pd.DataFrame(
+        {"source": ["AAA"], "target": ["BBB"], "weight": [1.5], "weight_source": ["importer"]}
+    )
+    (tmp_path / "g.graphml").write_text(graphfiles.graphml(nodes, edges, directed=False))
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    assert g.nodes["AAA"]["name"] == 'A & "B" <C>' and g.nodes["BBB"]["name"] == "Côte d'Ivoire"
+    assert "bloc" not in g.nodes["AAA"] and g.nodes["BBB"]["bloc"] == "depth_1"
+    years = nodes.assign(year=2000)
+    (tmp_path / "g.gexf").write_text(
+        graphfiles.gexf(years, edges.assign(year=2000), directed=False)
+    )
+    d = nx.read_gexf(tmp_path / "g.gexf")
+    assert d.nodes["AAA"]["name"] == 'A & "B" <C>' and d.nodes["AAA"]["label"] == 'A & "B" <C>'

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import pandas as pd
@@ -124,14 +124,10 @@ def graphml(nodes: pd.DataFrame, edges: pd.DataFrame, *, directed: bool) -> str:
 
 def _graphml_data(row, keys: Iterable[str]) -> list[str]:
     return [
-        f'      <data key="{key}">{_escape(_text(getattr(row, key)))}</data>'
+        f'      <data key="{key}">{escape(_text(getattr(row, key)))}</data>'
         for key in keys
         if _present(getattr(row, key))
     ]
-
-
-def _escape(text: str) -> str:
-    return quoteattr(text)[1:-1]
 
 
 # --- GEXF ------------------------------------------------------------------------------------
