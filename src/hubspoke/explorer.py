@@ -285,8 +285,9 @@ function drawNetwork(layer, year) {
   while (svg.firstChild) svg.removeChild(svg.firstChild);
   const net = DATA.networks[layer];
   const defs = el("defs", {}, svg);
-  const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: "18", refY: "5",
-    markerWidth: "5", markerHeight: "5", orient: "auto-start-reverse"}, defs);
+  // arrowheads of a fixed size (not scaled by the tie's width), tip just outside the node
+  const marker = el("marker", {id: "arrow", viewBox: "0 0 10 10", refX: "24", refY: "5",
+    markerUnits: "userSpaceOnUse", markerWidth: "8", markerHeight: "8", orient: "auto"}, defs);
   el("path", {d: "M0,0 L10,5 L0,10 z", fill: "#555"}, marker);
   const ties = net.years[String(year)] || [];
   const tieGroup = el("g", {id: "ties"}, svg);
