@@ -23,6 +23,8 @@ CROSS_YEAR = [
     "check_references",
     "combine_years",
     "evaluate_claims",
+    "explorer",
+    *["export_graphs"] * 6,  # one job per layer; small.yaml keeps the six default layers
     "plot_brokerage",
     "plot_series",
     "plot_trade_networks",
@@ -102,6 +104,7 @@ def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
         "all",
         "check_references",
         "evaluate_claims",
+        "explorer",  # shows the claims
         "publish",
         "test_periods",  # reads the validated memberships, rewritten by validate_inputs
         "validate_inputs",
@@ -136,13 +139,17 @@ def test_a_table_rewritten_with_bom_and_windows_line_ends_reruns_no_year(run):
 @pytest.mark.parametrize(
     ("module", "expected"),
     [
-        # claims.py is imported by the evaluate_claims script only (hubspoke.codedeps)
-        ("claims.py", ["all", "evaluate_claims", "publish"]),
+        # claims.py is imported by the evaluate_claims script only (hubspoke.codedeps); the
+        # explorer shows its table
+        ("claims.py", ["all", "evaluate_claims", "explorer", "publish"]),
         # the yearly measures (and figures.py imports it): every year and what reads the years;
         # not validate_inputs nor check_references, which do not import it
         (
             "centralization.py",
-            [*chunks_of("analyse_years", CHUNKS), *set(CROSS_YEAR) - {"check_references"}],
+            [
+                *chunks_of("analyse_years", CHUNKS),
+                *(job for job in CROSS_YEAR if job != "check_references"),
+            ],
         ),
         # build_raw.py makes data/raw; no rule runs it
         ("build_raw.py", []),
@@ -157,12 +164,12 @@ def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expec
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        # alpha: evaluate_claims' parameter only
+        # alpha: evaluate_claims' parameter only (the explorer shows its table)
         ({"tests": {"permutations": 50, "seed": 11, "alpha": 0.1, "did_bloc": "EAEU"}},
-         ["all", "evaluate_claims", "publish"]),
+         ["all", "evaluate_claims", "explorer", "publish"]),
         # permutations: test_periods' parameter; evaluate_claims reads its output
         ({"tests": {"permutations": 60, "seed": 11, "alpha": 0.05, "did_bloc": "EAEU"}},
-         ["all", "evaluate_claims", "publish", "test_periods"]),
+         ["all", "evaluate_claims", "explorer", "publish", "test_periods"]),
         # reconciliation: every year's networks, and the reference checks
         ({"reconciliation": "max"}, [*chunks_of("analyse_years", CHUNKS), *CROSS_YEAR]),
     ],

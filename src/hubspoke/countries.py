@@ -129,3 +129,16 @@ def isonum_to_iso3(codes: Iterable[int]) -> list[str | None]:
     """ISO 3166-1 numeric codes to ISO3; ``None`` for codes not in coco's table."""
     mapping = _isonum_map()
     return [mapping.get(int(code)) for code in codes]
+
+
+@cache
+def _name_map() -> dict[str, str]:
+    table = _table()
+    return dict(zip(table["ISO3"], table["name_short"], strict=True))
+
+
+def iso3_to_name(codes: Iterable[str]) -> list[str | None]:
+    """ISO3 codes to coco's short English names (``RUS`` -> ``Russia``); ``None`` for codes not
+    in coco's table."""
+    mapping = _name_map()
+    return [mapping.get(code) for code in codes]

@@ -20,6 +20,7 @@ from hubspoke.codedeps import ROOT as LIB_ROOT, module_files
 from hubspoke.config import validate_config
 from hubspoke.errors import InputError
 from hubspoke.fingerprint import year_fingerprints
+from hubspoke.graphfiles import layer_paths
 from hubspoke.reference import load_checks
 from hubspoke.validate import load_inputs, load_table
 
@@ -137,6 +138,11 @@ def logged(path):
     return f"{LOGS}/{path}"
 
 
+def graph_files(layer):
+    """The graph files of a layer (one job writes them all), staged; the GEXF first."""
+    return [str(p) for p in layer_paths(staged("graphs"), layer, YEARS).values()]
+
+
 def staged_outputs():
     """Every file the jobs write, under STAGING: the files to publish."""
     return [
@@ -167,6 +173,12 @@ def staged_outputs():
             f"{STAGING}/figures/{{figure}}.png",
             figure=["series", "trade_networks", "brokerage"],
         ),
+        *(
+            path
+            for layer in (config["layers"] if config["graph_files"] else [])
+            for path in graph_files(layer)
+        ),
+        f"{STAGING}/explorer.html",
     ]
 
 
@@ -178,4 +190,6 @@ localrules:
     plot_series,
     plot_trade_networks,
     plot_brokerage,
+    export_graphs,
+    explorer,
     publish,
