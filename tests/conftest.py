@@ -112,13 +112,3 @@ def small_run(tmp_path_factory) -> Path:
     snakemake(cwd, "--configfile", "small.yaml")
     return cwd
 
-
-@pytest.fixture(scope="session")
-def tiny_run(tmp_path_factory):
-    """The workflow run once per session on the tiny ``.test/`` configuration (a scratch copy:
-    see ``test_workflow.workdir``); its results in ``<path>/results``."""
-    from test_workflow import snakemake, workdir
-
-    cwd = workdir(tmp_path_factory.mktemp("tiny"))
-    snakemake(cwd, "--configfile", ".test/config.yaml")
-    return cwd
