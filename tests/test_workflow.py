@@ -204,6 +204,8 @@ def test_real_networks_match_r_igraph_and_sna(default_run, tmp_path):
     """Centralization and brokerage of real yearly networks equal R igraph / sna."""
     from test_reference_r import SNA_COLUMNS, run_r, write_matrix
 
+    from hubspoke.brokerage import broker_ties
+
     results = default_run / "results"
     states, nets = _binary_networks(results, REAL_CASES)
     ids = [f"y{y}_{layer}" for y, layer, _ in REAL_CASES]
@@ -211,8 +213,8 @@ def test_real_networks_match_r_igraph_and_sna(default_run, tmp_path):
     groups = pd.read_parquet(results / "networks" / "partitions.parquet")
     for case_id, (key, B) in zip(ids, nets.items(), strict=True):
         write_matrix(tmp_path / f"{case_id}.csv", np.maximum(B, B.T))
-        # brokerage runs on the directed binary ties, subregions partition
-        write_matrix(tmp_path / f"{case_id}_dir.csv", B)
+        # brokerage runs on the ties of the default rule (brokerage.ties: either), subregions
+        write_matrix(tmp_path / f"{case_id}_dir.csv", broker_ties(B, "either").astype(int))
         g = groups[(groups["year"] == key[0]) & (groups["partition"] == "subregions")]
         g.set_index("node")["group"].reindex(states).rename("group").to_frame().to_csv(
             tmp_path / f"{case_id}_dir_groups.csv", index=False
