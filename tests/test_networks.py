@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hubspoke import layers as registry
 from hubspoke import networks
 
 STATES = ["AAA", "BBB", "CCC"]
@@ -168,7 +169,7 @@ def _inputs(trade, treaties=None, memberships=None, organisations=None):
 def _build(
     inputs, layers, rule="any_day", scopes=("regional_post_soviet", "regional_other"), hub="AAA"
 ):
-    return networks.build_networks(
+    return registry.build_networks(
         inputs,
         states=STATES,
         hub=hub,
@@ -224,9 +225,9 @@ def test_trade_dependence_is_the_pair_trade_over_the_world_total(trade):
 
 def test_unknown_as_nan_marks_only_unknown_pairs(trade):
     edges = _build(_inputs(trade), ["trade_dependence"])["edges"]
-    W = networks.adjacency(edges, STATES, "trade_dependence")
+    W = registry.adjacency(edges, STATES, "trade_dependence")
     assert W[0, 2] == 0.0  # adjacency reads an unknown pair as no tie
-    D = networks.unknown_as_nan(W, edges, STATES, "trade_dependence")
+    D = registry.unknown_as_nan(W, edges, STATES, "trade_dependence")
     assert np.isnan(D[0, 2]) and np.isnan(D[2, 0])
     assert D[1, 0] == 17.0 / 100 and not np.isnan(D[1, 2])
 
@@ -321,13 +322,13 @@ def test_adjacency_and_binarise_share_rule():
             "weight": [10.0, np.nan],
         }
     )
-    W = networks.adjacency(edges, STATES, "trade")
+    W = registry.adjacency(edges, STATES, "trade")
     assert W.tolist() == [[0, 10, 0], [10, 0, 0], [0, 0, 0]]
     # AAA's World total is 200: 10/200 = 0.05 passes 0.05; BBB's is 100: 10/100 passes;
     # CCC has no World total: no outgoing ties
-    B = networks.binarise(W, "trade", 0.05, np.array([200.0, 100.0, np.nan]))
+    B = registry.binarise(W, "trade", 0.05, np.array([200.0, 100.0, np.nan]))
     assert B.tolist() == [[0, 1, 0], [1, 0, 0], [0, 0, 0]]
-    B = networks.binarise(W, "trade", 0.06, np.array([200.0, 100.0, np.nan]))
+    B = registry.binarise(W, "trade", 0.06, np.array([200.0, 100.0, np.nan]))
     assert B.tolist() == [[0, 0, 0], [1, 0, 0], [0, 0, 0]]
-    C = networks.binarise(np.array([[0, 2.0], [2.0, 0]]), "treaty", 2, None)
+    C = registry.binarise(np.array([[0, 2.0], [2.0, 0]]), "treaty", 2, None)
     assert C.tolist() == [[0, 1], [1, 0]]

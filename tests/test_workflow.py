@@ -175,7 +175,7 @@ def test_default_run_marks_the_layer_years_whose_sources_ended(default_run):
 
 def _binary_networks(results, cases):
     """Rebuild the binary networks of (year, layer) cases from the run's tables."""
-    from hubspoke import networks
+    from hubspoke import layers as registry
 
     edges = pd.read_parquet(results / "networks" / "edges.parquet")
     nodes = pd.read_parquet(results / "networks" / "nodes.parquet")
@@ -183,10 +183,10 @@ def _binary_networks(results, cases):
     out = {}
     for year, layer, theta in cases:
         e = edges[edges["year"] == year]
-        W = networks.adjacency(e, states, layer)
+        W = registry.adjacency(e, states, layer)
         base = nodes[(nodes["year"] == year) & (nodes["layer"] == layer)]
         base = base.set_index("node")["binarisation_base"].reindex(states).to_numpy()
-        out[(year, layer, theta)] = networks.binarise(W, layer, theta, base)
+        out[(year, layer, theta)] = registry.binarise(W, layer, theta, base)
     return states, out
 
 

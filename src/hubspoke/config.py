@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import jsonschema
 import yaml
 
 from hubspoke.errors import InputError
+from hubspoke.layers import LAYERS
 
 
 def _with_defaults(validator_class):
@@ -91,7 +93,7 @@ def validate_config(
     no period is empty), each binarisation list contains its default threshold, and the
     brokerage subregions partition the states.
     """
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = with_registered_layers(yaml.safe_load(Path(schema_path).read_text()))
     check_yaml_size(config, source)
     cfg = copy.deepcopy(dict(config))
     check_against_schema(cfg, schema, source=source, validator=_Validator(schema))
@@ -101,6 +103,23 @@ def validate_config(
         cfg["states"] = all_states(cfg)
     _check_cross_fields(cfg, source)
     return cfg
+
+
+def with_registered_layers(schema: dict) -> dict:
+    """``schema`` with the layer names of the registry (:data:`hubspoke.layers.LAYERS`) as the
+    items of ``layers`` and ``empty_layers``, the keys of ``binarisation`` and the default of
+    ``layers``."""
+    names = list(LAYERS)
+    properties = schema["properties"]
+    for key in ("layers", "empty_layers"):
+        properties[key]["items"] = {"enum": names}
+    properties["layers"]["default"] = names
+    by_layer = properties["binarisation"]["patternProperties"]
+    (rule,) = by_layer.values()
+    properties["binarisation"]["patternProperties"] = {
+        f"^({'|'.join(re.escape(n) for n in names)})$": rule
+    }
+    return schema
 
 
 def check_against_schema(
@@ -120,7 +139,12 @@ def check_against_schema(
     path += [str(p) for p in error.absolute_path]
     value = None if isinstance(error.instance, dict | list) else error.instance
     if error.validator == "additionalProperties":
-        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        unknown = sorted(
+            k
+            for k in set(error.instance) - set(error.schema.get("properties", {}))
+            if not any(p.search(k) for p in patterns)
+        )
         path.append(unknown[0])
         message, value = "unknown key", None
     elif error.validator == "required":

@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from hubspoke import networks
+from hubspoke import layers as registry
 
 COLUMNS = ["year", "layer", "coverage", "uncovered_sources"]
 
@@ -42,39 +42,6 @@ COLUMNS = ["year", "layer", "coverage", "uncovered_sources"]
 def source_key(source: pd.Series) -> pd.Series:
     """The source of each row: its ``source`` text up to the first ``;`` or ``:``."""
     return source.str.extract(r"^([^;:]*)", expand=False).str.strip()
-
-
-def _layer_rows(
-    inputs: Mapping[str, pd.DataFrame],
-    layer: str,
-    *,
-    states: Sequence[str],
-    years: Sequence[int],
-    rule: str,
-    membership_kinds: Sequence[str],
-    membership_scopes: Sequence[str],
-    membership_implementation: Sequence[str],
-) -> pd.DataFrame:
-    """``[year, source]``: one row per input row the layer reads in each year."""
-    if layer in networks.TRADE_LAYERS:
-        trade = inputs["trade"]
-        keep = (
-            trade["reporter"].isin(states)
-            & trade["partner"].isin(states)
-            & trade["year"].isin(years)
-            & trade["value_usd_m"].notna()
-        )
-        return trade.loc[keep, ["year", "source"]]
-    if layer == "treaty":
-        spells = networks.treaty_spells(inputs["treaties"], states)
-        return networks.yearly_spells(spells, "start", "ended", years, rule)[["year", "source"]]
-    orgs = inputs["organisations"]
-    counted = networks.counted_organisations(orgs, membership_scopes, membership_implementation)
-    if layer == "membership_depth":
-        deep = orgs.loc[orgs["depth"].to_numpy() > 0, "org_id"]
-        counted = counted[counted.isin(deep)]
-    spells = networks.membership_spells(inputs["memberships"], states, membership_kinds, counted)
-    return networks.yearly_spells(spells, "start", "end", years, rule)[["year", "source"]]
 
 
 def layer_coverage(
@@ -92,9 +59,10 @@ def layer_coverage(
     """
     windows = inputs["sources"].set_index("source")
     years = sorted(int(y) for y in years)
+    context = registry.Context(inputs, years=years, **selection)
     frames = []
     for layer in layers:
-        rows = _layer_rows(inputs, layer, years=years, **selection)
+        rows = registry.get(layer).read_rows(context)
         key = source_key(rows["source"])
         year = rows["year"].to_numpy()
         covers = (year >= key.map(windows["first_year"]).to_numpy()) & (

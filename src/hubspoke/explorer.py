@@ -27,7 +27,7 @@ import pandas as pd
 
 from hubspoke.countries import iso3_to_name
 from hubspoke.graphfiles import edge_table
-from hubspoke.networks import is_directed
+from hubspoke.layers import get as layer_of
 
 # (variant, metric) of the hub's indices charted; binary ones at the layer's default threshold
 INDICES = (
@@ -98,7 +98,7 @@ def explorer_data(
     for layer in layers:
         part = ties[ties["layer"] == layer]
         networks[layer] = {
-            "directed": is_directed(layer),
+            "directed": layer_of(layer).directed,
             "max_weight": _value(part["weight"].max()),
             "years": {
                 str(year): [

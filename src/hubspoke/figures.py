@@ -22,6 +22,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from hubspoke.brokerage import ROLES
+from hubspoke.layers import get as layer_of
 from hubspoke.stats import period_labels
 
 DPI = 150
@@ -245,8 +246,8 @@ def plot_trade_networks(
         )  # fmt: skip
         for name, (x, y) in zip(names, xy, strict=True):
             ax.text(x, y, name, ha="center", va="center", fontsize=6, color="white", zorder=3)
-    unit = " USD m" if layer.startswith("trade") else ""
-    scale = "no reported values" if not np.isfinite(peak) else f"widest tie {peak:,.4g}{unit}"
+    unit = layer_of(layer).unit
+    scale = "no reported values" if not np.isfinite(peak) else f"widest tie {peak:,.4g} {unit}"
     fig.suptitle(f"{layer} network ({scale}; dotted: value unknown)")
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     save(fig, path)

@@ -5,13 +5,14 @@ the job that analyses the year as a parameter: Snakemake reruns a job whose para
 changed, so editing one year's trade figures reruns only the job of that year, while the
 (cheap) cross-year jobs rerun because their inputs changed.
 
-A year's fingerprint covers exactly the rows that year's networks read: trade and World
-totals of that year with in-scope reporters (and in-scope partners), treaties and membership
-spells in force in that year (by the configured activity rule), and the whole organisations
-table. It is computed from the validated tables (:func:`hubspoke.validate.load_inputs`), one
-64-bit hash per row (``pandas.util.hash_pandas_object`` of the typed values) and a SHA-256 over
-the hashes of a year's rows in file order, so it is linear in the rows and does not depend on
-how the file is written (line endings, a byte-order mark, ``1.50`` or ``1.5``).
+A year's fingerprint covers exactly the rows that year's networks read
+(:data:`hubspoke.layers.INPUT_ROWS`): trade and World totals of that year with in-scope
+reporters (and in-scope partners), treaties and membership spells in force in that year (by the
+configured activity rule), and the whole of every other table. It is computed from the validated
+tables (:func:`hubspoke.validate.load_inputs`), one 64-bit hash per row
+(``pandas.util.hash_pandas_object`` of the typed values) and a SHA-256 over the hashes of a
+year's rows in file order, so it is linear in the rows and does not depend on how the file is
+written (line endings, a byte-order mark, ``1.50`` or ``1.5``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from hubspoke.networks import active_in_year
+from hubspoke.layers import INPUT_ROWS
 
 
 def _row_hashes(table: pd.DataFrame) -> np.ndarray:
@@ -42,28 +43,14 @@ def _yearly_rows(hashes: np.ndarray, year: np.ndarray, years: Sequence[int]) -> 
     return {int(y): _digest(hashes[a:b]) for y, a, b in zip(years, low, high, strict=True)}
 
 
-def _active_rows(hashes, start, end, years, rule) -> dict[int, str]:
-    return {int(y): _digest(hashes[active_in_year(start, end, y, rule).to_numpy()]) for y in years}
-
-
 def _table_fingerprints(name: str, table: pd.DataFrame, years, states, rule) -> dict[int, str]:
     hashes = _row_hashes(table)
-    if name in ("trade", "trade_world"):
-        keep = table["reporter"].isin(states)
-        if name == "trade":
-            keep &= table["partner"].isin(states)
-        keep = keep.to_numpy()
-        return _yearly_rows(hashes[keep], table["year"].to_numpy()[keep], years)
-    if name == "treaties":
-        keep = (table["state_a"].isin(states) & table["state_b"].isin(states)).to_numpy()
-        t = table[keep]
-        start = t["in_force"].fillna(t["signed"])
-        return _active_rows(hashes[keep], start, t["ended"], years, rule)
-    if name == "memberships":
-        keep = table["state"].isin(states).to_numpy()
-        t = table[keep]
-        return _active_rows(hashes[keep], t["start"], t["end"], years, rule)
-    return dict.fromkeys((int(y) for y in years), _digest(hashes))
+    if name not in INPUT_ROWS:  # read whole by every year
+        return dict.fromkeys((int(y) for y in years), _digest(hashes))
+    rows = INPUT_ROWS[name]
+    keep = rows.in_scope(table, states)
+    read = rows.years_of(table[keep], years, rule)
+    return _yearly_rows(hashes[keep][read["row"].to_numpy()], read["year"].to_numpy(), years)
 
 
 def year_fingerprints(

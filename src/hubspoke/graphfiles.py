@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke.countries import iso3_to_name
-from hubspoke.networks import is_directed
+from hubspoke.layers import get as layer_of
 
 NODE_COLUMNS = ["iso3", "name", "is_hub", "bloc"]
 EDGE_COLUMNS = ["source", "target", "weight", "weight_source"]
@@ -256,7 +256,7 @@ def layer_files(
 ) -> dict[str, str]:
     """The text of every file of one layer, keyed as :func:`layer_paths`: ``nodes`` from
     :func:`node_table`, ``edges`` from :func:`edge_table` (all layers and years)."""
-    directed = is_directed(layer)
+    directed = layer_of(layer).directed
     nodes = nodes[(nodes["layer"] == layer) & nodes["year"].isin(years)]
     edges = edges[(edges["layer"] == layer) & edges["year"].isin(years)]
     files = {"gexf": gexf(nodes, edges, directed=directed)}

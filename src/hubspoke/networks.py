@@ -1,21 +1,6 @@
-"""Yearly multiplex networks from the validated input tables.
-
-Layers (one network per year and layer, nodes = the configured states):
-
-- ``trade``: undirected; weight = total bilateral trade (USD millions) = the reconciled flow a->b
-  plus the reconciled flow b->a. When either direction has no report at all the pair's weight is
-  missing (kept as a row with a null weight and ``weight_source = "missing"``), never zero; a
-  reported zero is kept as a row with weight 0 (no tie).
-- ``trade_flow``: directed exports a->b, reconciled the same way.
-- ``trade_dependence``: directed; weight a->b = the ``trade`` weight of the pair divided by a's
-  own reported trade with the World (exports FOB + imports CIF): the share of a's trade that is
-  with b, a's dependence on b in Hirschman's (1945) sense. Unknown when the pair's trade or a's
-  World total is unknown. Its binary network at a threshold equals the directed binary network
-  of ``trade`` at the same threshold (a tie a->b when b's share of a's trade reaches it).
-- ``treaty``: undirected; weight = number of bilateral treaties in force between the pair.
-- ``membership``: undirected; weight = number of organisations both states belong to.
-- ``membership_depth``: the same, each shared organisation weighted by its economic integration
-  depth (1 free trade area ... 4 economic union; organisations of depth 0 do not count).
+"""The building blocks of the yearly networks: reconciled trade flows, treaty and membership
+spells, the states' World totals and the partitions. The layers themselves are declared in
+:mod:`hubspoke.layers`, which builds them from these blocks.
 
 The membership layers and the bloc partition count the memberships of the configured kinds
 (``membership_kinds``) in organisations of the configured scopes (``membership_scopes``: e.g.
@@ -52,19 +37,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-DIRECTED_LAYERS = ("trade_flow", "trade_dependence")
-SHARE_LAYERS = ("trade", "trade_flow")  # binarised by a share of the World total
-# built from the trade reports: a pair's weight can be unknown (a row with a null weight)
-TRADE_LAYERS = ("trade", "trade_flow", "trade_dependence")
 RECONCILIATIONS = ("importer_first", "exporter_first", "max", "importer_only", "exporter_only")
 
-EDGE_COLUMNS = ["year", "layer", "source", "target", "weight", "weight_source"]
-NODE_COLUMNS = ["year", "layer", "node", "strength", "degree", "binarisation_base"]
 PARTITION_COLUMNS = ["year", "partition", "node", "group"]
-
-
-def is_directed(layer: str) -> bool:
-    return layer in DIRECTED_LAYERS
 
 
 def active_in_year(start: pd.Series, end: pd.Series, year: int, rule: str) -> pd.Series:
@@ -121,7 +96,8 @@ def flag_source_switches(edges: pd.DataFrame) -> pd.DataFrame:
     """``edges`` with ``source_switch``: for the trade layers, whether a pair's report
     (``weight_source``) differs from its previous year's; null for other layers, for a pair's
     first year and where this or the previous year's weight is unknown."""
-    trade = edges["layer"].isin(TRADE_LAYERS) & (edges["weight_source"] != "missing")
+    # only layers built from reports have a weight_source
+    trade = edges["weight_source"].notna() & (edges["weight_source"] != "missing")
     known = edges[trade.fillna(False).astype(bool)].sort_values(
         ["layer", "source", "target", "year"]
     )
@@ -132,7 +108,7 @@ def flag_source_switches(edges: pd.DataFrame) -> pd.DataFrame:
     return edges.assign(source_switch=switch.reindex(edges.index).astype("boolean"))
 
 
-def _undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:
+def undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:
     a = flows.rename(columns={"exporter": "source", "importer": "target"})
     ab = a[a["source"] < a["target"]]
     ba = a[a["source"] > a["target"]].rename(columns={"source": "target", "target": "source"})
@@ -153,7 +129,7 @@ def _undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _dependence(pairs: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+def dependence(pairs: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     """``trade_dependence`` edges from the undirected ``trade`` edges and the World totals."""
     both = pd.concat(
         [pairs, pairs.rename(columns={"source": "target", "target": "source"})], ignore_index=True
@@ -182,18 +158,10 @@ def yearly_spells(
     return pd.concat(frames, ignore_index=True) if frames else spells.assign(year=[])
 
 
-def treaty_spells(treaties: pd.DataFrame, states: Sequence[str]) -> pd.DataFrame:
-    """The treaties between two of the states, with ``start``: entry into force, else signature
-    (a treaty with neither never counts)."""
-    inside = treaties[treaties["state_a"].isin(states) & treaties["state_b"].isin(states)]
-    inside = inside.assign(start=inside["in_force"].fillna(inside["signed"]))
-    return inside[inside["start"].notna()]
-
-
-def treaty_edges(
-    treaties: pd.DataFrame, states: Sequence[str], years: Sequence[int], rule: str
-) -> pd.DataFrame:
-    active = yearly_spells(treaty_spells(treaties, states), "start", "ended", years, rule)
+def treaty_edges(spells: pd.DataFrame, years: Sequence[int], rule: str) -> pd.DataFrame:
+    """Pairs with the number of treaties in force; ``spells``: the treaties among the states,
+    with ``start`` (when each is in force from, see :data:`hubspoke.layers.INPUT_ROWS`)."""
+    active = yearly_spells(spells, "start", "ended", years, rule)
     counts = active.groupby(["year", "state_a", "state_b"], as_index=False).size()
     return counts.rename(columns={"state_a": "source", "state_b": "target", "size": "weight"})
 
@@ -308,134 +276,3 @@ def binarisation_base(
             "trade_flow": wide["export_fob"].to_numpy(),
         }
     )
-
-
-def build_networks(
-    inputs: Mapping[str, pd.DataFrame],
-    *,
-    states: Sequence[str],
-    hub: str,
-    years: Sequence[int],
-    layers: Sequence[str],
-    rule: str,
-    reconciliation: str,
-    cif_fob_factor: float,
-    membership_kinds: Sequence[str],
-    membership_scopes: Sequence[str],
-    membership_implementation: Sequence[str],
-    subregions: Sequence[Mapping],
-) -> dict[str, pd.DataFrame]:
-    """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables (see module doc)."""
-    states = sorted(states)
-    flows = reconcile_flows(inputs["trade"], states, years, reconciliation, cif_fob_factor)
-    base = binarisation_base(inputs["trade_world"], states, years)
-    orgs = inputs["organisations"]
-    counted = counted_organisations(orgs, membership_scopes, membership_implementation)
-    active = active_memberships(
-        inputs["memberships"], states, years, rule, membership_kinds, counted
-    )
-    builders = {
-        "trade": lambda: _undirected_trade(flows),
-        "trade_dependence": lambda: _dependence(_undirected_trade(flows), base),
-        "trade_flow": lambda: (
-            flows.rename(columns={"exporter": "source", "importer": "target"})
-            .rename(columns={"value_usd_m": "weight"})
-            .drop(columns=["fob", "cif"])
-        ),
-        "treaty": lambda: treaty_edges(inputs["treaties"], states, years, rule),
-        "membership": lambda: membership_edges(active, orgs, depth_weighted=False),
-        "membership_depth": lambda: membership_edges(active, orgs, depth_weighted=True),
-    }
-    frames = []
-    for layer in layers:
-        e = builders[layer]().assign(layer=layer)
-        if "weight_source" not in e:
-            e["weight_source"] = None
-        # trade layers keep reported zeros (weight 0: no tie, but reported) and missing
-        # weights (null) as explicit rows; count layers list the pairs with a tie
-        frames.append(e if layer in TRADE_LAYERS else e[e["weight"] > 0])
-    edges = pd.concat(frames, ignore_index=True)[EDGE_COLUMNS]
-    edges = edges.astype({"year": "int64", "weight": "float64"})
-    edges = edges.astype({c: "string" for c in ["layer", "source", "target", "weight_source"]})
-    edges = edges.sort_values(["year", "layer", "source", "target"], ignore_index=True)
-
-    nodes = node_table(edges, base, states, years, layers, hub)
-    partitions = pd.concat(
-        [subregion_partition(subregions, years), bloc_partition(active, orgs, states, years, hub)],
-        ignore_index=True,
-    ).astype({"year": "int64", "partition": "string", "node": "string", "group": "string"})
-    partitions = partitions.sort_values(["year", "partition", "node"], ignore_index=True)
-    return {"edges": edges, "nodes": nodes, "partitions": partitions}
-
-
-def node_table(edges, base, states, years, layers, hub) -> pd.DataFrame:
-    present = edges[edges["weight"] > 0]
-    ends = pd.concat(
-        [
-            present[["year", "layer", "source", "weight"]].rename(columns={"source": "node"}),
-            present[["year", "layer", "target", "weight"]].rename(columns={"target": "node"}),
-        ]
-    )
-    # directed layers: strength and degree count ties in both directions (total degree)
-    agg = ends.groupby(["year", "layer", "node"]).agg(
-        strength=("weight", "sum"), degree=("weight", "size")
-    )
-    grid = pd.MultiIndex.from_product(
-        [list(years), list(layers), list(states)], names=["year", "layer", "node"]
-    )
-    nodes = agg.reindex(grid, fill_value=0).reset_index()
-    long_base = base.melt(id_vars=["year", "node"], var_name="layer", value_name="base")
-    nodes = nodes.merge(long_base, how="left", on=["year", "layer", "node"])
-    nodes = nodes.rename(columns={"base": "binarisation_base"})
-    nodes = nodes.assign(is_hub=nodes["node"] == hub)
-    nodes = nodes.astype(
-        {
-            "year": "int64",
-            "layer": "string",
-            "node": "string",
-            "strength": "float64",
-            "degree": "int64",
-            "binarisation_base": "float64",
-        }
-    )
-    return nodes.sort_values(["year", "layer", "node"], ignore_index=True)
-
-
-def adjacency(edges: pd.DataFrame, states: Sequence[str], layer: str) -> np.ndarray:
-    """Weighted adjacency matrix of one year's layer; missing-weight rows are absent ties."""
-    idx = {s: i for i, s in enumerate(states)}
-    e = edges[(edges["layer"] == layer) & edges["weight"].notna()]
-    W = np.zeros((len(states), len(states)))
-    rows = e["source"].map(idx).to_numpy()
-    cols = e["target"].map(idx).to_numpy()
-    W[rows, cols] = e["weight"].to_numpy()
-    if not is_directed(layer):
-        W[cols, rows] = e["weight"].to_numpy()
-    return W
-
-
-def unknown_as_nan(W: np.ndarray, edges: pd.DataFrame, states: Sequence[str], layer: str):
-    """``W`` with NaN for the pairs of the layer whose weight is unknown (a null weight)."""
-    idx = {s: i for i, s in enumerate(states)}
-    e = edges[(edges["layer"] == layer) & edges["weight"].isna()]
-    W = W.copy()
-    W[e["source"].map(idx).to_numpy(), e["target"].map(idx).to_numpy()] = np.nan
-    if not is_directed(layer):
-        W[e["target"].map(idx).to_numpy(), e["source"].map(idx).to_numpy()] = np.nan
-    return W
-
-
-def binarise(W: np.ndarray, layer: str, threshold: float, base: np.ndarray | None) -> np.ndarray:
-    """Directed binary ties of a layer at ``threshold`` (see ``binarisation`` in the config).
-
-    Share layers: tie i->j when W[i, j] >= threshold * base[i] (a state without a World total
-    has no outgoing ties). Count layers: tie when W[i, j] >= threshold.
-    """
-    if layer in SHARE_LAYERS:
-        with np.errstate(invalid="ignore"):
-            B = W >= threshold * base[:, None]
-        B &= np.isfinite(base)[:, None] & (W > 0)
-    else:
-        B = W >= threshold
-    np.fill_diagonal(B, False)
-    return B.astype(float)

@@ -5,14 +5,14 @@ network with unknown ties as if they were absent would read missing data as "no 
 49 of the 105 pairs of the post-Soviet states are missing, 9 of them Russia's, which alone would
 rank Russia second in that year's trade layer.
 
-Rule: a layer-year of a layer built from the trade reports (``networks.TRADE_LAYERS``) is
-measured only when (1) at least ``min_observed_share`` of its pairs (ordered pairs for the
-directed layers) have a weight, (2) with ``require_hub_pairs``, every pair of the hub has one,
-and (3) for the layers binarised by a share of the World total, every state has that total
-(without it a state's ties at a threshold are unknown; ``trade_dependence`` carries the total in
-its weights already). Otherwise every measure of that layer-year is null and its ``note`` says
-why. Treaty and membership layers have no unknown pairs (a pair without a treaty or shared
-organisation has none), so they are always measured.
+Rule: a layer-year of a layer built from the trade reports (``from_reports`` in
+:mod:`hubspoke.layers`) is measured only when (1) at least ``min_observed_share`` of its pairs
+(ordered pairs for the directed layers) have a weight, (2) with ``require_hub_pairs``, every
+pair of the hub has one, and (3) for the layers binarised by a share of the World total, every
+state has that total (without it a state's ties at a threshold are unknown; ``trade_dependence``
+carries the total in its weights already). Otherwise every measure of that layer-year is null
+and its ``note`` says why. Treaty and membership layers have no unknown pairs (a pair without a
+treaty or shared organisation has none), so they are always measured.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hubspoke import networks
+from hubspoke import layers as registry
 
 
 def layer_observation(
@@ -40,10 +40,11 @@ def layer_observation(
     ``edges`` holds the year's rows of the layer (trade layers have a row for every pair, with a
     null weight when unknown); ``base`` the states' World totals in the order of ``states``.
     """
-    if layer not in networks.TRADE_LAYERS:
+    declared = registry.get(layer)
+    if not declared.from_reports:
         return 1.0, None
     n = len(states)
-    pairs = n * (n - 1) if networks.is_directed(layer) else n * (n - 1) // 2
+    pairs = n * (n - 1) if declared.directed else n * (n - 1) // 2
     rows = edges[edges["layer"] == layer]
     known = rows["weight"].notna()
     share = float(known.sum()) / pairs if pairs else 1.0
@@ -58,6 +59,6 @@ def layer_observation(
     if require_hub_pairs and hub_missing:
         reasons.append(f"{hub_missing} of the hub's pairs missing")
     without_base = [s for s, b in zip(states, base, strict=True) if not np.isfinite(b)]
-    if layer in networks.SHARE_LAYERS and without_base:
+    if declared.share is not None and without_base:
         reasons.append(f"no World total of {', '.join(without_base)}")
     return share, "; ".join(reasons) or None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from hubspoke import coverage, networks, tables, validate, yearly
+from hubspoke import layers as registry
 
 NETWORK_PARAMS = (
     "states",
@@ -63,7 +64,7 @@ def analyse_years(
     inputs = {name: validate.load_table(p, name) for name, p in paths.items()}
     for name in YEARLY_TABLES:
         inputs[name] = inputs[name][inputs[name]["year"].isin(years)]
-    built = networks.build_networks(inputs, years=years, **{k: params[k] for k in NETWORK_PARAMS})
+    built = registry.build_networks(inputs, years=years, **{k: params[k] for k in NETWORK_PARAMS})
     covered = coverage.layer_coverage(
         inputs, years=years, **{k: params[k] for k in COVERAGE_PARAMS}
     )

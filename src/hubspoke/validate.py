@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hubspoke import layers as registry
 from hubspoke.countries import iso3_codes
 from hubspoke.coverage import source_key
 from hubspoke.errors import InputError
@@ -313,35 +314,17 @@ def check_sources(tables: Mapping[str, pd.DataFrame], paths: Mapping[str, str | 
             )
 
 
-# The input table each layer is built from, and the columns naming its states.
-LAYER_INPUTS = {
-    "trade": ("trade", ("reporter", "partner")),
-    "trade_flow": ("trade", ("reporter", "partner")),
-    "trade_dependence": ("trade", ("reporter", "partner")),
-    "treaty": ("treaties", ("state_a", "state_b")),
-    "membership": ("memberships", ("state",)),
-    "membership_depth": ("memberships", ("state",)),
-}
-
-
 def _check_layer_rows(tables, paths, layer: str, states: Sequence[str], years) -> None:
     """A layer whose input has no row among the states in the years would be built empty and
     read as "no ties" in every year: an error, unless the configuration lists the layer in
-    ``empty_layers``. Trade rows count when they carry a value; treaty and membership spells
-    when they are in force on some day of the years."""
-    name, columns = LAYER_INPUTS[layer]
+    ``empty_layers``. Rows count as the layer reads them (:data:`hubspoke.layers.INPUT_ROWS`:
+    trade reports with a value, spells in force on some day of the years)."""
+    name = registry.get(layer).table
     if name not in tables:
         return
-    table = tables[name]
-    inside = np.logical_and.reduce([table[c].isin(list(states)) for c in columns])
-    first, last = pd.Timestamp(min(years), 1, 1), pd.Timestamp(max(years), 12, 31)
-    if name == "trade":
-        inside &= table["year"].isin(list(years)) & table["value_usd_m"].notna()
-    elif name == "treaties":
-        start = table["in_force"].fillna(table["signed"])
-        inside &= (start <= last) & (table["ended"].isna() | (table["ended"] >= first))
-    else:
-        inside &= (table["start"] <= last) & (table["end"].isna() | (table["end"] >= first))
+    table, rows = tables[name], registry.INPUT_ROWS[name]
+    inside = rows.in_scope(table, states) & rows.known(table)
+    inside &= rows.in_span(table, min(years), max(years))
     if not inside.any():
         raise InputError(
             str(paths[name]),

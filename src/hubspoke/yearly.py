@@ -1,7 +1,7 @@
 """All measures of one year's multiplex network, as long tables.
 
 For each layer the weighted network gives the weighted centralizations and hub indices; each
-threshold of the layer's sensitivity list gives a binary network (``networks.binarise``) on
+threshold of the layer's sensitivity list gives a binary network (``layers.binarise``) on
 which the binary centralizations, hub indices and Gould-Fernandez brokerage are computed.
 Binary centralization and hub indices use the undirected binary graph (a tie when either
 direction passes the threshold) for undirected layers and the directed graph for directed
@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from hubspoke import brokerage, centralization, hubness, multiplex, networks, nulls, observed
+from hubspoke import brokerage, centralization, hubness, multiplex, nulls, observed
+from hubspoke import layers as registry
 from hubspoke.seeds import series_seed
 
 WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
@@ -100,8 +101,9 @@ def compute_year(
     }
     cent, hubs, brok, default_binary, observation = [], [], [], {}, {}
     for layer in layers:
-        directed = networks.is_directed(layer)
-        W = networks.adjacency(edges, states, layer)
+        declared = registry.get(layer)
+        directed = declared.directed
+        W = registry.adjacency(edges, states, layer)
         base = (
             nodes[nodes["layer"] == layer]
             .set_index("node")["binarisation_base"]
@@ -119,14 +121,14 @@ def compute_year(
         )
         c, hrows = _hub_rows(W, h, WEIGHTED_MEASURES, directed, weighted=True)
         hrows += [("hub_share", hubness.hub_share(W, h)), *_structure_rows(W, h)]
-        if layer == "trade_dependence":
-            D = networks.unknown_as_nan(W, edges, states, layer)
+        if declared.dependence:
+            D = registry.unknown_as_nan(W, edges, states, layer)
             hrows += list(hubness.dependence_asymmetry(D, h).items())
         cent += [(layer, "weighted", np.nan, m, v) for m, v in c]
         hubs += [(layer, "weighted", np.nan, m, v) for m, v in hrows]
         rule = binarisation[layer]
         for theta in sorted(rule["sensitivity"]):
-            B = networks.binarise(W, layer, theta, base)
+            B = registry.binarise(W, layer, theta, base)
             A = B if directed else _undirected(B)
             c, hrows = _hub_rows(A, h, BINARY_MEASURES, directed, weighted=False)
             hrows += _structure_rows(A, h)
@@ -256,9 +258,9 @@ def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
 def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, seed, models):
     frames = []
     for layer in layers:
-        if networks.is_directed(layer):
+        if registry.get(layer).directed:
             continue  # the null models are for undirected graphs
-        W = networks.adjacency(edges, states, layer)
+        W = registry.adjacency(edges, states, layer)
         for variant, A in (("binary", default_binary[layer]), ("weighted", W)):
             layer_seed = int(series_seed(seed, (layer, variant)).generate_state(1)[0])
             t = nulls.run_nulls(
