@@ -13,6 +13,7 @@ from test_claims import BREAKS, RANK1, claim, hub_table, periods_table
 
 from hubspoke import claims, coverage, validate
 from hubspoke.errors import InputError
+from hubspoke.settings import Networks
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -79,16 +80,21 @@ def _inputs(treaties=(), memberships=(), trade=()):
 
 
 def _coverage(inputs, layers):
-    out = coverage.layer_coverage(
-        inputs,
-        layers=layers,
-        years=YEARS,
-        states=STATES,
-        rule="any_day",
-        membership_kinds=["full"],
-        membership_scopes=["regional_post_soviet"],
-        membership_implementation=["yes"],
+    settings = Networks.from_params(
+        {
+            "states": STATES,
+            "hub": STATES[0],
+            "layers": layers,
+            "rule": "any_day",
+            "reconciliation": "importer_first",
+            "cif_fob_factor": 1.0,
+            "membership_kinds": ["full"],
+            "membership_scopes": ["regional_post_soviet"],
+            "membership_implementation": ["yes"],
+            "subregions": [],
+        }
     )
+    out = coverage.layer_coverage(inputs, YEARS, settings)
     return out.set_index(["layer", "year"])
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from hubspoke import layers as registry
 from hubspoke import networks
+from hubspoke.settings import Networks
 
 STATES = ["AAA", "BBB", "CCC"]
 
@@ -169,20 +170,24 @@ def _inputs(trade, treaties=None, memberships=None, organisations=None):
 def _build(
     inputs, layers, rule="any_day", scopes=("regional_post_soviet", "regional_other"), hub="AAA"
 ):
-    return registry.build_networks(
-        inputs,
-        states=STATES,
-        hub=hub,
-        years=[2000],
-        layers=layers,
-        rule=rule,
-        reconciliation="importer_first",
-        cif_fob_factor=1.0,
-        membership_kinds=["full"],
-        membership_scopes=list(scopes),
-        membership_implementation=["yes", "partial", "no"],
-        subregions=[{"group": "x", "states": ["AAA", "BBB"]}, {"group": "y", "states": ["CCC"]}],
+    settings = Networks.from_params(
+        {
+            "states": STATES,
+            "hub": hub,
+            "layers": layers,
+            "rule": rule,
+            "reconciliation": "importer_first",
+            "cif_fob_factor": 1.0,
+            "membership_kinds": ["full"],
+            "membership_scopes": list(scopes),
+            "membership_implementation": ["yes", "partial", "no"],
+            "subregions": [
+                {"group": "x", "states": ["AAA", "BBB"]},
+                {"group": "y", "states": ["CCC"]},
+            ],
+        }
     )
+    return registry.build_networks(inputs, [2000], settings)
 
 
 def test_undirected_trade_keeps_missing_pairs_missing(trade):

@@ -9,7 +9,6 @@ import pytest
 import scipy.stats
 
 from hubspoke import hubness, nulls
-from hubspoke.errors import InputError
 
 HUB_METRICS = {"star_likeness": hubness.star_likeness, "spoke_density": hubness.spoke_density}
 ALTERNATIVES = {"star_likeness": "greater", "spoke_density": "less"}
@@ -287,8 +286,8 @@ def test_run_nulls_is_deterministic():
         (np.array([[0, 2], [2, 0]]), "binary"),
     ],
 )
-def test_bad_adjacency_is_an_input_error(matrix, message):
-    with pytest.raises(InputError, match=message):
+def test_bad_adjacency_is_a_value_error(matrix, message):
+    with pytest.raises(ValueError, match=message):
         nulls.density_preserving_replicates(matrix, 2, seed=1)
 
 
@@ -320,6 +319,7 @@ def test_yearly_null_p_values_are_one_sided_in_the_hub_and_spoke_direction():
     import pandas as pd
 
     from hubspoke import yearly
+    from hubspoke.settings import Measures
 
     states = [f"S{i}" for i in range(8)]
     pairs = [(a, b) for a, b in combinations(states[1:], 2)] + [("S0", "S1")]
@@ -330,10 +330,14 @@ def test_yearly_null_p_values_are_one_sided_in_the_hub_and_spoke_direction():
     A = np.zeros((8, 8))
     for a, b in pairs:
         A[states.index(a), states.index(b)] = A[states.index(b), states.index(a)] = 1.0
-    out = yearly._nulls_frame(
-        edges, states, 0, 2000, {"treaty": A}, ["treaty"], 199, 5,
-        {"binary": "density", "weighted": "weights"},
-    ).set_index(["variant", "metric"])  # fmt: skip
+    settings = Measures.from_params(
+        {"states": states, "hub": "S0", "layers": ["treaty"], "binarisation": {},
+         "partitions": [], "brokerage_ties": "either", "null_replicates": 199, "null_seed": 5,
+         "null_binary": "density", "null_weighted": "weights", "min_observed_share": 0.9,
+         "require_hub_pairs": True}
+    )  # fmt: skip
+    out = yearly._nulls_frame(edges, states, 0, 2000, {"treaty": A}, settings)
+    out = out.set_index(["variant", "metric"])
     binary = out.loc["binary", "p_value"]
     assert binary["star_likeness"] > 0.9
     assert binary["spoke_density"] > 0.9
@@ -372,11 +376,11 @@ def test_fitness_odds_follow_size_and_the_tie_count_is_kept_on_average():
     [
         ([1.0, np.nan, 2.0], 1, "finite and non-negative"),
         ([1.0, -1.0, 2.0], 1, "finite and non-negative"),
-        ([0.0, 0.0, 2.0], 1, "more ties than pairs"),
+        ([0.0, 0.0, 2.0], 1, "more ties .1. than pairs"),
     ],
 )
-def test_bad_fitness_sizes_are_input_errors(sizes, n_edges, message):
-    with pytest.raises(InputError, match=message):
+def test_bad_fitness_sizes_are_value_errors(sizes, n_edges, message):
+    with pytest.raises(ValueError, match=message):
         nulls.fitness_probabilities(np.array(sizes), n_edges)
 
 
@@ -432,3 +436,15 @@ def test_fitness_null_calibration_and_power():
     assert (p_null <= 0.05).mean() <= 0.05 + 3 * 0.015
     assert (p_null <= 0.5).mean() > 0.25
     assert (p_star <= 0.05).mean() > 0.9
+
+
+def test_unknown_null_model_or_alternative_is_a_value_error():
+    star = np.zeros((4, 4))
+    star[0, 1:] = star[1:, 0] = 1
+    from hubspoke.hubness import hub_share
+
+    run = dict(metrics={"hub_share": hub_share}, n_replicates=5, seed=1, preserve="weights")
+    with pytest.raises(ValueError, match=r"preserve must be one of .* got .colour."):
+        nulls.run_nulls({2000: star}, 0, **{**run, "preserve": "colour"})
+    with pytest.raises(ValueError, match=r"alternative must be one of .* got .up."):
+        nulls.run_nulls({2000: star}, 0, alternatives={"hub_share": "up"}, **run)

@@ -8,6 +8,7 @@ import pytest
 
 from hubspoke import yearly
 from hubspoke.observed import layer_observation
+from hubspoke.settings import Measures
 
 STATES = ["A", "B", "C", "H"]  # H is the hub
 PAIRS = [("A", "B"), ("A", "C"), ("A", "H"), ("B", "C"), ("B", "H"), ("C", "H")]
@@ -102,23 +103,23 @@ def _year(missing):
         "trade": {"threshold": 0.05, "sensitivity": [0.05]},
         "treaty": {"threshold": 1, "sensitivity": [1]},
     }
-    return yearly.compute_year(
-        edges,
-        nodes,
-        partitions,
-        year=2000,
-        states=STATES,
-        hub="H",
-        layers=["trade", "treaty"],
-        binarisation=binarisation,
-        partition_names=["bloc"],
-        brokerage_ties="either",
-        null_replicates=19,
-        null_seed=1,
-        null_models={"binary": "density", "weighted": "weights"},
-        min_observed_share=0.9,
-        require_hub_pairs=True,
+    settings = Measures.from_params(
+        {
+            "states": STATES,
+            "hub": "H",
+            "layers": ["trade", "treaty"],
+            "binarisation": binarisation,
+            "partitions": ["bloc"],
+            "brokerage_ties": "either",
+            "null_replicates": 19,
+            "null_seed": 1,
+            "null_binary": "density",
+            "null_weighted": "weights",
+            "min_observed_share": 0.9,
+            "require_hub_pairs": True,
+        }
     )
+    return yearly.compute_year(edges, nodes, partitions, 2000, settings)
 
 
 def test_an_unmeasured_layer_year_is_null_with_a_note_never_zero():

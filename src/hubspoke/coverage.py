@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke import layers as registry
+from hubspoke.settings import Networks
 
 COLUMNS = ["year", "layer", "coverage", "uncovered_sources"]
 
@@ -45,23 +46,18 @@ def source_key(source: pd.Series) -> pd.Series:
 
 
 def layer_coverage(
-    inputs: Mapping[str, pd.DataFrame],
-    *,
-    layers: Sequence[str],
-    years: Sequence[int],
-    **selection,
+    inputs: Mapping[str, pd.DataFrame], years: Sequence[int], settings: Networks
 ) -> pd.DataFrame:
     """``coverage`` and ``uncovered_sources`` of every layer-year (:data:`COLUMNS`).
 
-    ``inputs`` holds the validated input tables, ``sources`` among them; ``selection`` the
-    network settings that say which rows a layer reads (``states``, ``rule``,
-    ``membership_kinds``, ``membership_scopes``, ``membership_implementation``).
+    ``inputs`` holds the validated input tables, ``sources`` among them; ``settings`` say which
+    rows a layer reads.
     """
     windows = inputs["sources"].set_index("source")
     years = sorted(int(y) for y in years)
-    context = registry.Context(inputs, years=years, **selection)
+    context = registry.Context(inputs, years, settings)
     frames = []
-    for layer in layers:
+    for layer in settings.layers:
         rows = registry.get(layer).read_rows(context)
         key = source_key(rows["source"])
         year = rows["year"].to_numpy()

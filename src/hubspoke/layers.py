@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke import networks
+from hubspoke.settings import Networks
 
 EDGE_COLUMNS = ["year", "layer", "source", "target", "weight", "weight_source"]
 
@@ -88,8 +89,9 @@ class InputRows:
             return pd.DataFrame({"row": np.flatnonzero(inside), "year": year})
         start, end = self.spell_start(table), table[self.end]
         frames = [
-            pd.DataFrame({"row": np.flatnonzero(networks.active_in_year(start, end, y, rule))})
-            .assign(year=y)
+            pd.DataFrame(
+                {"row": np.flatnonzero(networks.active_in_year(start, end, y, rule))}
+            ).assign(year=y)
             for y in years
         ]
         return pd.concat(frames, ignore_index=True)
@@ -108,15 +110,17 @@ class Context:
     """What the layer builders share in one run: the validated inputs, the network settings
     and the intermediate tables several layers use (computed once, when first needed)."""
 
-    def __init__(self, inputs: Mapping[str, pd.DataFrame], *, states, years, **settings):
-        self.inputs, self.states, self.years = inputs, sorted(states), list(years)
-        self.settings = settings
+    def __init__(
+        self, inputs: Mapping[str, pd.DataFrame], years: Sequence[int], settings: Networks
+    ):
+        self.inputs, self.years, self.settings = inputs, list(years), settings
+        self.states = sorted(settings.states)
 
     @cached_property
     def flows(self) -> pd.DataFrame:
         s = self.settings
         return networks.reconcile_flows(
-            self.inputs["trade"], self.states, self.years, s["reconciliation"], s["cif_fob_factor"]
+            self.inputs["trade"], self.states, self.years, s.reconciliation, s.cif_fob_factor
         )
 
     @cached_property
@@ -127,7 +131,7 @@ class Context:
     def counted_organisations(self) -> pd.Series:
         s = self.settings
         return networks.counted_organisations(
-            self.inputs["organisations"], s["membership_scopes"], s["membership_implementation"]
+            self.inputs["organisations"], s.membership_scopes, s.membership_implementation
         )
 
     @cached_property
@@ -137,8 +141,8 @@ class Context:
             self.inputs["memberships"],
             self.states,
             self.years,
-            s["rule"],
-            s["membership_kinds"],
+            s.rule,
+            s.membership_kinds,
             self.counted_organisations,
         )
 
@@ -172,7 +176,7 @@ class Layer:
         if self.counts is not None:
             keep &= self.counts(context, table)
         table = table[keep]
-        read = self.rows.years_of(table, context.years, context.settings["rule"])
+        read = self.rows.years_of(table, context.years, context.settings.rule)
         return pd.DataFrame(
             {"year": read["year"].to_numpy(), "source": table["source"].to_numpy()[read["row"]]}
         )
@@ -212,7 +216,7 @@ def _treaties(c: Context) -> pd.DataFrame:
     rows, treaties = INPUT_ROWS["treaties"], c.inputs["treaties"]
     spells = treaties[rows.in_scope(treaties, c.states)]
     spells = spells.assign(start=rows.spell_start(spells))
-    return networks.treaty_edges(spells, c.years, c.settings["rule"])
+    return networks.treaty_edges(spells, c.years, c.settings.rule)
 
 
 def _membership(depth_weighted: bool) -> Callable[[Context], pd.DataFrame]:
@@ -232,7 +236,7 @@ def _counted_memberships(depth_weighted: bool) -> Callable[[Context, pd.DataFram
         if depth_weighted:
             table = c.inputs["organisations"]
             orgs = orgs[orgs.isin(table.loc[table["depth"].to_numpy() > 0, "org_id"])]
-        kinds = memberships["kind"].isin(c.settings["membership_kinds"])
+        kinds = memberships["kind"].isin(c.settings.membership_kinds)
         return (kinds & memberships["org_id"].isin(orgs)).to_numpy()
 
     return counts
@@ -321,21 +325,11 @@ def markdown_table() -> str:
 
 
 def build_networks(
-    inputs: Mapping[str, pd.DataFrame],
-    *,
-    states: Sequence[str],
-    hub: str,
-    years: Sequence[int],
-    layers: Sequence[str],
-    subregions: Sequence[Mapping],
-    **settings,
+    inputs: Mapping[str, pd.DataFrame], years: Sequence[int], settings: Networks
 ) -> dict[str, pd.DataFrame]:
-    """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables.
-
-    ``settings``: ``rule``, ``reconciliation``, ``cif_fob_factor``, ``membership_kinds``,
-    ``membership_scopes``, ``membership_implementation`` (see :mod:`hubspoke.networks`).
-    """
-    context = Context(inputs, states=states, years=years, **settings)
+    """All yearly networks: ``edges``, ``nodes`` and ``partitions`` tables."""
+    context = Context(inputs, years, settings)
+    hub, layers = settings.hub, settings.layers
     frames = []
     for name in layers:
         layer = get(name)
@@ -355,7 +349,7 @@ def build_networks(
     orgs = inputs["organisations"]
     partitions = pd.concat(
         [
-            networks.subregion_partition(subregions, context.years),
+            networks.subregion_partition(settings.subregions, context.years),
             networks.bloc_partition(active, orgs, context.states, context.years, hub),
         ],
         ignore_index=True,
@@ -384,7 +378,8 @@ def node_table(edges, base, states, years, layers, hub) -> pd.DataFrame:
     shares = {name: get(name).share for name in layers if get(name).share is not None}
     long_base = pd.concat(
         [
-            base[["year", "node", column]].rename(columns={column: "binarisation_base"})
+            base[["year", "node", column]]
+            .rename(columns={column: "binarisation_base"})
             .assign(layer=name)
             for name, column in shares.items()
         ]

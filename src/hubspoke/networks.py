@@ -32,10 +32,12 @@ entry-into-force date is unknown, until its end date (open when empty).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from hubspoke.settings import Subregion
 
 RECONCILIATIONS = ("importer_first", "exporter_first", "max", "importer_only", "exporter_only")
 
@@ -245,11 +247,9 @@ def bloc_partition(
     )
 
 
-def subregion_partition(subregions: Sequence[Mapping], years: Sequence[int]) -> pd.DataFrame:
-    """The fixed partition ``[{group, states}, ...]`` repeated for every year."""
-    rows = [
-        (y, "subregions", s, g["group"]) for y in years for g in subregions for s in g["states"]
-    ]
+def subregion_partition(subregions: Sequence[Subregion], years: Sequence[int]) -> pd.DataFrame:
+    """The fixed partition (config ``brokerage.subregions``) repeated for every year."""
+    rows = [(y, "subregions", s, g.group) for y in years for g in subregions for s in g.states]
     return pd.DataFrame(rows, columns=PARTITION_COLUMNS)
 
 

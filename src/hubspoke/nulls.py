@@ -81,8 +81,6 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from hubspoke.errors import InputError
-
 PRESERVE = ("density", "fitness", "weights", "degree", "strength")
 ALTERNATIVES = ("two-sided", "greater", "less")
 NULL_COLUMNS = [
@@ -114,7 +112,7 @@ def _check_graph(A: np.ndarray, *, binary: bool) -> np.ndarray:
     elif np.any(np.diagonal(A)):
         problem = "adjacency has self-loops"
     if problem:
-        raise InputError("adjacency", problem)
+        raise ValueError(problem)
     return A
 
 
@@ -219,15 +217,13 @@ def fitness_probabilities(sizes: np.ndarray, n_edges: int) -> np.ndarray:
     of ties is ``n_edges`` (module docstring). Nodes of size 0 have no ties."""
     sizes = np.asarray(sizes, dtype=np.float64)
     if sizes.ndim != 1 or not np.all(np.isfinite(sizes)) or np.any(sizes < 0):
-        raise InputError("sizes", "node sizes must be finite and non-negative")
+        raise ValueError("node sizes must be finite and non-negative")
     n = sizes.size
     rows, cols = np.triu_indices(n, 1)
     product = sizes[rows] * sizes[cols]
     possible = product > 0
     if n_edges > np.count_nonzero(possible):
-        raise InputError(
-            "sizes", "more ties than pairs of nodes with a positive size", value=n_edges
-        )
+        raise ValueError(f"more ties ({n_edges}) than pairs of nodes with a positive size")
     log_product = np.log(product[possible])
     p = np.zeros(rows.size)
     if n_edges == np.count_nonzero(possible):
@@ -253,7 +249,7 @@ def fitness_replicates(
     A = _check_graph(A, binary=True)
     n = A.shape[0]
     if np.shape(sizes) != (n,):
-        raise InputError("sizes", f"need one size per node ({n}), got shape {np.shape(sizes)}")
+        raise ValueError(f"need one size per node ({n}), got shape {np.shape(sizes)}")
     rows, cols = np.triu_indices(n, 1)
     p = fitness_probabilities(sizes, int(np.count_nonzero(A[rows, cols])))[rows, cols]
     ties = np.random.default_rng(seed).random((n_replicates, rows.size)) < p
@@ -332,12 +328,7 @@ def null_test(
     is degenerate (every replicate within a relative 1e-9 of the others) or empty.
     """
     if alternative not in ALTERNATIVES:
-        raise InputError(
-            "config",
-            f"alternative must be one of {ALTERNATIVES}",
-            key="alternative",
-            value=alternative,
-        )
+        raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
     values = np.asarray(null_values, dtype=np.float64).ravel()
     values = values[~np.isnan(values)]
     result: dict[str, float | int | str | None] = {
@@ -427,9 +418,7 @@ def run_nulls(
     sorted by year, metric; ``note`` says why ``z`` / ``p_value`` are missing.
     """
     if preserve not in PRESERVE:
-        raise InputError(
-            "config", f"preserve must be one of {PRESERVE}", key="preserve", value=preserve
-        )
+        raise ValueError(f"preserve must be one of {PRESERVE}, got {preserve!r}")
     alternatives = alternatives or {}
     rows = []
     for year in sorted(adjacency_by_year):

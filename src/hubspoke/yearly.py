@@ -15,7 +15,7 @@ null values and a ``note`` saying why; ``observed_share`` is the share of its pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ import pandas as pd
 from hubspoke import brokerage, centralization, hubness, multiplex, nulls, observed
 from hubspoke import layers as registry
 from hubspoke.seeds import series_seed
+from hubspoke.settings import Measures
 
 WEIGHTED_MEASURES = ("strength", "betweenness", "closeness", "eigenvector")
 BINARY_MEASURES = ("degree", "betweenness", "closeness", "eigenvector")
@@ -78,29 +79,18 @@ def compute_year(
     edges: pd.DataFrame,
     nodes: pd.DataFrame,
     partitions: pd.DataFrame,
-    *,
     year: int,
-    states: Sequence[str],
-    hub: str,
-    layers: Sequence[str],
-    binarisation: Mapping[str, Mapping],
-    partition_names: Sequence[str],
-    brokerage_ties: str,
-    null_replicates: int,
-    null_seed: int,
-    null_models: Mapping[str, str],
-    min_observed_share: float,
-    require_hub_pairs: bool,
+    settings: Measures,
 ) -> dict[str, pd.DataFrame]:
     """One year's ``centralization``, ``hub``, ``brokerage``, ``multiplex`` and ``nulls`` tables."""
-    states = sorted(states)
+    states, hub = sorted(settings.states), settings.hub
     h = states.index(hub)
     groups = {
         p: partitions[partitions["partition"] == p].set_index("node")["group"].reindex(states)
-        for p in partition_names
+        for p in settings.partitions
     }
     cent, hubs, brok, default_binary, observation = [], [], [], {}, {}
-    for layer in layers:
+    for layer in settings.layers:
         declared = registry.get(layer)
         directed = declared.directed
         W = registry.adjacency(edges, states, layer)
@@ -116,8 +106,8 @@ def compute_year(
             states,
             hub,
             layer,
-            min_observed_share=min_observed_share,
-            require_hub_pairs=require_hub_pairs,
+            min_observed_share=settings.min_observed_share,
+            require_hub_pairs=settings.require_hub_pairs,
         )
         c, hrows = _hub_rows(W, h, WEIGHTED_MEASURES, directed, weighted=True)
         hrows += [("hub_share", hubness.hub_share(W, h)), *_structure_rows(W, h)]
@@ -126,29 +116,27 @@ def compute_year(
             hrows += list(hubness.dependence_asymmetry(D, h).items())
         cent += [(layer, "weighted", np.nan, m, v) for m, v in c]
         hubs += [(layer, "weighted", np.nan, m, v) for m, v in hrows]
-        rule = binarisation[layer]
-        for theta in sorted(rule["sensitivity"]):
+        rule = settings.binarisation[layer]
+        for theta in sorted(rule.sensitivity):
             B = registry.binarise(W, layer, theta, base)
             A = B if directed else _undirected(B)
             c, hrows = _hub_rows(A, h, BINARY_MEASURES, directed, weighted=False)
             hrows += _structure_rows(A, h)
             cent += [(layer, "binary", theta, m, v) for m, v in c]
             hubs += [(layer, "binary", theta, m, v) for m, v in hrows]
-            ties = brokerage.broker_ties(B, brokerage_ties)
+            ties = brokerage.broker_ties(B, settings.brokerage_ties)
             for p, g in groups.items():
                 codes = pd.factorize(g, sort=True)[0]
                 t = brokerage.brokerage_table(ties, codes, states)
                 brok.append(t.assign(layer=layer, threshold=float(theta), partition=p))
-            if theta == rule["threshold"]:
+            if theta == rule.threshold:
                 default_binary[layer] = _undirected(B)
     out = {
         "centralization": _frame(cent, year, ["layer", "variant", "threshold", "measure", "value"]),
         "hub": _frame(hubs, year, ["layer", "variant", "threshold", "metric", "value"]),
         "brokerage": _brokerage_frame(brok, year),
         "multiplex": _multiplex_frame(default_binary, h, hub, year),
-        "nulls": _nulls_frame(
-            edges, states, h, year, default_binary, layers, null_replicates, null_seed, null_models
-        ),
+        "nulls": _nulls_frame(edges, states, h, year, default_binary, settings),
     }
     return _mask_unobserved(out, observation)
 
@@ -255,19 +243,20 @@ def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
     return df.sort_values(["metric", "layer_a", "layer_b"], ignore_index=True)
 
 
-def _nulls_frame(edges, states, h, year, default_binary, layers, replicates, seed, models):
+def _nulls_frame(edges, states, h, year, default_binary, settings: Measures):
+    models = {"binary": settings.null_binary, "weighted": settings.null_weighted}
     frames = []
-    for layer in layers:
+    for layer in settings.layers:
         if registry.get(layer).directed:
             continue  # the null models are for undirected graphs
         W = registry.adjacency(edges, states, layer)
         for variant, A in (("binary", default_binary[layer]), ("weighted", W)):
-            layer_seed = int(series_seed(seed, (layer, variant)).generate_state(1)[0])
+            layer_seed = int(series_seed(settings.null_seed, (layer, variant)).generate_state(1)[0])
             t = nulls.run_nulls(
                 {year: A},
                 h,
                 metrics=NULL_METRICS[variant],
-                n_replicates=replicates,
+                n_replicates=settings.null_replicates,
                 seed=layer_seed,
                 preserve=models[variant],
                 alternatives=NULL_ALTERNATIVES,

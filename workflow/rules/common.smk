@@ -22,6 +22,7 @@ from hubspoke.errors import InputError
 from hubspoke.fingerprint import year_fingerprints
 from hubspoke.graphfiles import layer_paths
 from hubspoke.reference import load_checks
+from hubspoke.settings import Measures, Networks
 from hubspoke.validate import load_inputs, load_table
 
 
@@ -88,8 +89,11 @@ except InputError as err:
 YEARS = config_years(config)
 STATES = sorted(config["states"])
 INPUT_TABLES = sorted(config["inputs"])
+# the typed settings each stage reads (hubspoke.settings), passed whole as the rules' params
+NETWORKS = Networks.from_config(config)
+MEASURES = Measures.from_config(config)
 # one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
-FINGERPRINTS = year_fingerprints(inputs, YEARS, STATES, config["active_rule"])
+FINGERPRINTS = year_fingerprints(inputs, YEARS, STATES, NETWORKS.rule)
 del inputs  # the tables can be large (the world input): free them before the jobs run
 # the yearly jobs, each a few consecutive years (see hubspoke.chunks)
 CHUNK_YEARS = year_chunks(YEARS, config["years_per_job"])

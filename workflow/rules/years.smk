@@ -19,24 +19,8 @@ rule analyse_years:
     params:
         years=lambda w: CHUNK_YEARS[w.chunk],
         fingerprints=lambda w: {y: FINGERPRINTS[y] for y in CHUNK_YEARS[w.chunk]},
-        states=STATES,
-        hub=config["hub"],
-        layers=config["layers"],
-        rule=config["active_rule"],
-        reconciliation=config["reconciliation"],
-        cif_fob_factor=config["cif_fob_factor"],
-        membership_kinds=config["membership_kinds"],
-        membership_scopes=config["membership_scopes"],
-        membership_implementation=config["membership_implementation"],
-        subregions=config["brokerage"]["subregions"],
-        binarisation=config["binarisation"],
-        partition_names=config["brokerage"]["partitions"],
-        brokerage_ties=config["brokerage"]["ties"],
-        null_replicates=config["nulls"]["replicates"],
-        null_seed=config["nulls"]["seed"],
-        null_models={v: config["nulls"][v] for v in ("binary", "weighted")},
-        min_observed_share=config["missing_data"]["min_observed_share"],
-        require_hub_pairs=config["missing_data"]["require_hub_pairs"],
+        networks=NETWORKS.params(),
+        measures=MEASURES.params(),
     script:
         "../scripts/analyse_years.py"
 

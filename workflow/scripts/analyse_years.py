@@ -1,10 +1,17 @@
 from hubspoke import pipeline, tables
+from hubspoke.settings import Measures, Networks
 
 
 def main():
     paths = {t: snakemake.input[t] for t in snakemake.input.keys() if t != "code"}
-    params = dict(snakemake.params)
-    tables_ = pipeline.analyse_years(paths, params.pop("years"), params)
+    p = snakemake.params
+    tables_ = pipeline.analyse_years(
+        paths,
+        p.years,
+        p.fingerprints,
+        Networks.from_params(p.networks),
+        Measures.from_params(p.measures),
+    )
     for name, (df, prov) in tables_.items():
         tables.write_parquet(df, snakemake.output[name], prov)
 

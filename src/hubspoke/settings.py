@@ -1,0 +1,137 @@
+"""Typed settings: the validated configuration as frozen dataclasses, one section per stage.
+
+Each setting names the configuration key it is read from, once (:func:`config_key`); everything
+else uses the typed attribute. ``Section.from_config`` reads a section from the validated
+configuration (:func:`hubspoke.config.validate_config`), ``params`` turns it into the plain
+values a rule passes to its job (Snakemake reruns a job whose parameters changed, so a rule
+passes exactly the sections its job reads) and ``from_params`` rebuilds it in the job.
+``key(name)`` is the configuration key of a setting, for messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def config_key(key: str, convert=None) -> dict:
+    """Field metadata: the setting is read from the configuration key ``key`` (dotted) and
+    converted by ``convert``."""
+    return {"key": key, "convert": convert}
+
+
+def _strings(value) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Subregion:
+    group: str
+    states: tuple[str, ...]
+
+
+def _subregions(value) -> tuple[Subregion, ...]:
+    return tuple(
+        v if isinstance(v, Subregion) else Subregion(v["group"], tuple(v["states"])) for v in value
+    )
+
+
+@dataclass(frozen=True)
+class Binarisation:
+    threshold: float
+    sensitivity: tuple[float, ...]
+
+
+def _binarisation(value) -> dict[str, Binarisation]:
+    return {
+        layer: v
+        if isinstance(v, Binarisation)
+        else Binarisation(v["threshold"], tuple(v["sensitivity"]))
+        for layer, v in sorted(value.items())
+    }
+
+
+def _plain(value) -> Any:
+    """JSON-like values (lists, dicts, numbers, strings) of a setting."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class Section:
+    """Shared behaviour of the settings sections: frozen dataclasses whose fields carry
+    :func:`config_key` metadata."""
+
+    @classmethod
+    def key(cls, name: str) -> str:
+        return {f.name: f.metadata["key"] for f in dataclasses.fields(cls)}[name]
+
+    @classmethod
+    def from_params(cls, params: Mapping):
+        values = {}
+        for f in dataclasses.fields(cls):
+            convert = f.metadata["convert"]
+            values[f.name] = convert(params[f.name]) if convert else params[f.name]
+        return cls(**values)
+
+    @classmethod
+    def from_config(cls, config: Mapping):
+        params = {}
+        for f in dataclasses.fields(cls):
+            value = config
+            for part in f.metadata["key"].split("."):
+                value = value[part]
+            params[f.name] = value
+        return cls.from_params(params)
+
+    def params(self) -> dict:
+        return _plain(self)
+
+
+@dataclass(frozen=True)
+class Networks(Section):
+    """What building the yearly networks and their source coverage read."""
+
+    states: tuple[str, ...] = field(metadata=config_key("states", _strings))
+    hub: str = field(metadata=config_key("hub"))
+    layers: tuple[str, ...] = field(metadata=config_key("layers", _strings))
+    rule: str = field(metadata=config_key("active_rule"))
+    reconciliation: str = field(metadata=config_key("reconciliation"))
+    cif_fob_factor: float = field(metadata=config_key("cif_fob_factor"))
+    membership_kinds: tuple[str, ...] = field(metadata=config_key("membership_kinds", _strings))
+    membership_scopes: tuple[str, ...] = field(metadata=config_key("membership_scopes", _strings))
+    membership_implementation: tuple[str, ...] = field(
+        metadata=config_key("membership_implementation", _strings)
+    )
+    subregions: tuple[Subregion, ...] = field(
+        metadata=config_key("brokerage.subregions", _subregions)
+    )
+
+
+@dataclass(frozen=True)
+class Measures(Section):
+    """What measuring one year's networks reads (null models included)."""
+
+    states: tuple[str, ...] = field(metadata=config_key("states", _strings))
+    hub: str = field(metadata=config_key("hub"))
+    layers: tuple[str, ...] = field(metadata=config_key("layers", _strings))
+    binarisation: dict[str, Binarisation] = field(
+        metadata=config_key("binarisation", _binarisation)
+    )
+    partitions: tuple[str, ...] = field(metadata=config_key("brokerage.partitions", _strings))
+    brokerage_ties: str = field(metadata=config_key("brokerage.ties"))
+    null_replicates: int = field(metadata=config_key("nulls.replicates"))
+    null_seed: int = field(metadata=config_key("nulls.seed"))
+    null_binary: str = field(metadata=config_key("nulls.binary"))
+    null_weighted: str = field(metadata=config_key("nulls.weighted"))
+    min_observed_share: float = field(metadata=config_key("missing_data.min_observed_share"))
+    require_hub_pairs: bool = field(metadata=config_key("missing_data.require_hub_pairs"))
+
+
+SECTIONS = (Networks, Measures)

@@ -1,0 +1,42 @@
+"""Typed settings: each read from one configuration key that exists, and passed to jobs intact."""
+
+import dataclasses
+
+import pytest
+import yaml
+from test_config import ROOT, SCHEMA, check
+
+from hubspoke.config import with_registered_layers
+from hubspoke.settings import SECTIONS, Binarisation, Measures, Networks, Subregion
+
+
+@pytest.fixture(scope="module")
+def default():
+    return check(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()))
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_setting_names_a_key_of_the_schema(section):
+    schema = with_registered_layers(yaml.safe_load(SCHEMA.read_text()))
+    for f in dataclasses.fields(section):
+        node = schema
+        for part in section.key(f.name).split("."):
+            assert part in node.get("properties", {}), (section.__name__, f.name, part)
+            node = node["properties"][part]
+        assert node.get("description"), section.key(f.name)
+
+
+def test_settings_are_typed_and_survive_the_trip_through_a_rule(default):
+    networks = Networks.from_config(default)
+    assert networks.rule == default["active_rule"] and Networks.key("rule") == "active_rule"
+    assert networks.states == tuple(default["states"])
+    assert networks.subregions[0] == Subregion("Baltic", ("EST", "LVA", "LTU"))
+    measures = Measures.from_config(default)
+    assert measures.binarisation["trade"] == Binarisation(0.05, (0.01, 0.02, 0.05, 0.1))
+    assert (measures.null_binary, measures.null_seed) == ("fitness", 20100101)
+    for settings in (networks, measures):
+        params = settings.params()
+        assert yaml.safe_load(yaml.safe_dump(params)) == params  # plain values only
+        assert type(settings).from_params(params) == settings
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        networks.hub = "USA"
