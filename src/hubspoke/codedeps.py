@@ -32,7 +32,8 @@ def _imports(path: Path) -> set[str]:
 
 
 def module_files(*modules: str) -> list[Path]:
-    """Source files of ``hubspoke.<module>`` for each module and everything they import."""
+    """Source files of ``hubspoke.<module>`` for each module and everything they import, with
+    the declarations each keeps in a YAML file of its name."""
     todo = [PACKAGE] + [f"{PACKAGE}.{m}" for m in modules]
     seen: set[str] = set()
     while todo:
@@ -40,4 +41,7 @@ def module_files(*modules: str) -> list[Path]:
         if name not in seen:
             seen.add(name)
             todo.extend(_imports(_module_path(name)))
-    return sorted(_module_path(m) for m in seen)
+    paths = [_module_path(m) for m in seen]
+    # a module's declarations in <module>.yaml beside it (outputs.yaml) are part of its code
+    data = [p.with_suffix(".yaml") for p in paths if p.with_suffix(".yaml").exists()]
+    return sorted(paths + data)

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hubspoke import __version__
+from hubspoke import __version__, outputs
 from hubspoke.errors import InputError
 
 METADATA_KEY = b"hubspoke"
@@ -71,12 +71,18 @@ def provenance(params: Mapping | None = None, **inputs: str) -> dict:
 
 
 def write_parquet(df: pd.DataFrame, path: str | Path, prov: Mapping) -> None:
-    """Write ``df`` atomically (temporary file, then rename) with provenance metadata."""
+    """Write ``df`` atomically (temporary file, then rename) with provenance metadata.
+
+    A file ``<folder>/<name>.parquet`` of a declared output table (:mod:`hubspoke.outputs`,
+    e.g. ``networks/edges.parquet``) must have the declared columns and gets their dtypes."""
+    path = Path(path)
+    declaration = outputs.declared().get(path.stem)
+    if declaration is not None and declaration["folder"] == path.parent.name:
+        df = outputs.conform(df, path.stem)
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[METADATA_KEY] = json.dumps(prov, sort_keys=True).encode()
     table = table.replace_schema_metadata(meta)
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, compression="zstd")
