@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +45,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Schema:
+    """One input table: its columns (in file order), key and checks, and what it holds
+    (``about``) and what each column means (``meanings``, by column; units included), from which
+    the table of docs/interfaces.md is generated (:func:`markdown`)."""
+
     columns: dict[str, Column]
     key: tuple[str, ...]
+    about: str = ""
+    meanings: dict[str, str] = field(default_factory=dict)
     in_scope: tuple[str, ...] = ()  # ISO3 columns that must be in ``states`` when given
     year: str | None = None  # the column checked against ``years`` when given
     not_after: tuple[tuple[str, str], ...] = ()  # (earlier, later) when both are present
@@ -97,6 +103,14 @@ SCHEMAS: dict[str, Schema] = {
         key=("reporter", "partner", "year", "flow"),
         in_scope=("reporter",),
         year="year",
+        about="a reporter's reported trade with a partner country (IMF DOTS)",
+        meanings={
+            "partner": "countries only",
+            "flow": "the reporter's exports (FOB) or imports (CIF)",
+            "value_usd_m": "US$ millions, current prices; empty = not reported",
+            "is_estimate": "the figure is an IMF estimate",
+            "source": "the source (text before the first `;` or `:`, see `sources.csv`)",
+        },
     ),
     "trade_world": Schema(
         columns={
@@ -108,6 +122,7 @@ SCHEMAS: dict[str, Schema] = {
         key=("reporter", "year", "flow"),
         in_scope=("reporter",),
         year="year",
+        about="the reporter's total trade with the World, columns as in `trade.csv`",
     ),
     "treaties": Schema(
         columns={
@@ -127,6 +142,13 @@ SCHEMAS: dict[str, Schema] = {
         in_scope=("state_a", "state_b"),
         not_after=(("signed", "in_force"), ("signed", "ended"), ("in_force", "ended")),
         strictly_before=(("state_a", "state_b"),),
+        about="bilateral treaties between two states (DESTA, ATOP, DCAD)",
+        meanings={
+            "state_a": "state_a < state_b",
+            "signed": "empty = unknown",
+            "in_force": "empty = unknown (the treaty then counts from its signature)",
+            "ended": "empty = still in force",
+        },
     ),
     "organisations": Schema(
         columns={
@@ -141,6 +163,20 @@ SCHEMAS: dict[str, Schema] = {
             "source": SOURCE,
         },
         key=("org_id",),
+        about="international organisations and agreements (COW IGO, DESTA, HUGGO, ATOP, MIGO, "
+        "curated)",
+        meanings={
+            "org_id": "e.g. `CIS`, `CSTO`, `EAEU`",
+            "depth": "economic integration depth: 0 not an economic integration agreement, 1 free "
+            "trade area, 2 customs union, 3 common market / single economic space, 4 economic "
+            "union",
+            "leader": "the state that leads the body, compared with the configured hub by the bloc "
+            "partition; empty when none",
+            "scope": "who belongs (`data/curated/README.md`); which scopes count is the config key "
+            "`membership_scopes`",
+            "implemented": "whether the core commitments were carried out; empty for depth 0",
+            "implementation_source": "citation of the implementation record; empty for depth 0",
+        },
     ),
     "gdp": Schema(
         columns={
@@ -152,6 +188,8 @@ SCHEMAS: dict[str, Schema] = {
         key=("state", "year"),
         in_scope=("state",),
         year="year",
+        about="GDP (World Bank WDI); a year without a figure has no row",
+        meanings={"gdp_usd_m": "current US$ millions"},
     ),
     "geography": Schema(
         columns={
@@ -164,12 +202,20 @@ SCHEMAS: dict[str, Schema] = {
         },
         key=("state",),
         in_scope=("state",),
+        about="country geography (mledoze/countries)",
+        meanings={
+            "latitude": "degrees, a rounded country centre",
+            "longitude": "degrees, a rounded country centre",
+            "area_km2": "km²; empty = unknown",
+        },
     ),
     "borders": Schema(
         columns={"state_a": ISO3, "state_b": ISO3, "source": SOURCE},
         key=("state_a", "state_b"),
         in_scope=("state_a", "state_b"),
         strictly_before=(("state_a", "state_b"),),
+        about="a land border between two states (mledoze/countries)",
+        meanings={"state_a": "state_a < state_b"},
     ),
     # The years each source covers (hubspoke.coverage): a source is the text of a table's
     # ``source`` column before the first ";" or ":".
@@ -182,6 +228,13 @@ SCHEMAS: dict[str, Schema] = {
         },
         key=("source",),
         not_after=(("first_year", "last_year"),),
+        about="the years each source covers (`data/curated/sources.csv`)",
+        meanings={
+            "source": "the text of a `source` column before the first `;` or `:`",
+            "first_year": "the first year the source covers",
+            "last_year": "the last year the source covers",
+            "citation": "the document that gives the window",
+        },
     ),
     "memberships": Schema(
         columns={
@@ -196,8 +249,40 @@ SCHEMAS: dict[str, Schema] = {
         key=("org_id", "state", "start"),
         in_scope=("state",),
         not_after=(("start", "end"),),
+        about="a state's membership spells in the organisations",
+        meanings={
+            "kind": "how the state takes part; which kinds count is the config key "
+            "`membership_kinds`",
+            "end": "empty = ongoing",
+            "date_precision": "how precise the start and end dates are",
+        },
     ),
 }
+
+
+def _type_text(column: Column) -> str:
+    kind = {"iso3": "ISO3", "year": "int", "string": "str", "bool": "`true`/`false`"}
+    text = kind.get(column.kind, column.kind)
+    if column.allowed:
+        text = "\\|".join(f"`{a}`" for a in column.allowed)
+    elif column.bounds is not None and column.kind == "int":
+        text += f" {column.bounds[0]:g}-{column.bounds[1]:g}"
+    return text + (", may be empty" if column.nullable else "")
+
+
+def markdown() -> str:
+    """The input tables as the table of docs/interfaces.md (``python -m hubspoke.validate``)."""
+    lines = ["| file | key | holds | columns (type; meaning) |", "|---|---|---|---|"]
+    for name, schema in SCHEMAS.items():
+        columns = ", ".join(
+            f"{c} ({_type_text(col)}"
+            + (f"; {schema.meanings[c]})" if c in schema.meanings else ")")
+            for c, col in schema.columns.items()
+        )
+        key = ", ".join(schema.key)
+        lines.append(f"| `{name}.csv` | {key} | {schema.about} | {columns} |")
+    return "\n".join(lines) + "\n"
+
 
 # Canonical spellings only: no sign on positive numbers, no leading zeros, no spaces, so that one
 # number has one spelling and keys compare equal exactly when their values do.
@@ -684,3 +769,7 @@ def _check_order(raw: pd.DataFrame, table: pd.DataFrame, schema: Schema, source:
             second,
             source,
         )
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
