@@ -264,3 +264,38 @@ def test_the_input_table_reference_is_generated_from_the_schemas():
     for name, schema in SCHEMAS.items():
         assert schema.about, name
         assert set(schema.meanings) <= set(schema.columns), name
+
+
+def test_a_file_validated_before_is_read_from_its_validated_table(tmp_path, monkeypatch):
+    from hubspoke import tables, validate
+
+    raw = tmp_path / "sources.csv"
+    raw.write_bytes((Path(__file__).resolve().parents[1] / "data/raw/sources.csv").read_bytes())
+    validated = tmp_path / "inputs" / "sources.parquet"
+    ((table, prov),) = validate.validate_inputs({"sources": raw}).values()
+    tables.write_parquet(table, validated, prov)
+
+    parsed = []
+    real = validate.load_table
+    monkeypatch.setattr(validate, "load_table", lambda *a, **k: parsed.append(a) or real(*a, **k))
+    again = validate.load_checked(raw, "sources", validated=validated)
+    pd.testing.assert_frame_equal(again, table)
+    assert parsed == []  # unchanged file, same validation code: not parsed again
+
+    with pytest.raises(InputError, match="larger than max_input_mb"):
+        validate.load_checked(raw, "sources", validated=validated, max_bytes=10)
+    parsed.clear()
+    monkeypatch.setattr(validate, "validator_sha256", lambda: "other code")
+    validate.load_checked(raw, "sources", validated=validated)
+    assert len(parsed) == 1  # the validation code changed: checked again
+    monkeypatch.undo()
+    monkeypatch.setattr(validate, "load_table", lambda *a, **k: parsed.append(a) or real(*a, **k))
+    raw.write_bytes(raw.read_bytes().replace(b"IMF DOTS,1960", b"IMF DOTS,1961"))
+    assert validate.load_checked(raw, "sources", validated=validated) is not None
+    assert len(parsed) == 2  # the file changed: checked again
+    validated.write_bytes(b"not parquet")
+    validate.load_checked(raw, "sources", validated=validated)
+    assert len(parsed) == 3
+    raw.write_bytes(raw.read_bytes() + b"IMF DOTS,1960,2020,duplicate\n")
+    with pytest.raises(InputError, match="duplicate"):
+        validate.load_checked(raw, "sources", validated=validated)

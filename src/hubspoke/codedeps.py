@@ -8,6 +8,7 @@ exactly the rules that use it.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "hubspoke"
@@ -20,7 +21,8 @@ def _module_path(name: str) -> Path:
     return pkg if pkg.exists() else ROOT / rel.with_suffix(".py")
 
 
-def _imports(path: Path) -> set[str]:
+@cache  # each rule asks for its modules; parse every file once per process
+def _imports(path: Path) -> frozenset[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE):
@@ -28,7 +30,7 @@ def _imports(path: Path) -> set[str]:
             found.update(f"{node.module}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith(PACKAGE))
-    return {m for m in found if _module_path(m).exists()}
+    return frozenset(m for m in found if _module_path(m).exists())
 
 
 def module_files(*modules: str) -> list[Path]:

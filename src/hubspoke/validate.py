@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from hubspoke import layers as registry
+from hubspoke.codedeps import module_files
 from hubspoke.countries import iso3_codes
 from hubspoke.coverage import source_key
 from hubspoke.errors import InputError
-from hubspoke.tables import provenance, sha256_file
+from hubspoke.tables import provenance, read_provenance, sha256_file
 
 FLOWS = ("export_fob", "import_cif")
 
@@ -336,9 +339,11 @@ def load_inputs(
     layers: Sequence[str] = (),
     empty_layers: Sequence[str] = (),
     max_bytes: int | None = None,
+    validated: Mapping[str, str | Path] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Load every input table (``paths``: table name -> file) and check the tables against
-    each other and against the configuration.
+    each other and against the configuration. ``validated``: table name -> the parquet file
+    the validation job wrote for it (see :func:`load_checked`).
 
     Beyond :func:`load_table`: every membership names an organisation of the organisations
     table; every configured state is a known ISO3 code reporting in the trade table; every
@@ -347,7 +352,11 @@ def load_inputs(
     unless it is one of ``empty_layers`` (:func:`_check_layer_rows`); ``did_bloc`` is an
     organisation. Configuration problems name the config key.
     """
-    tables = {name: load_table(path, name, max_bytes=max_bytes) for name, path in paths.items()}
+    validated = validated or {}
+    tables = {
+        name: load_checked(path, name, max_bytes=max_bytes, validated=validated.get(name))
+        for name, path in paths.items()
+    }
     if "memberships" in tables and "organisations" in tables:
         memberships = tables["memberships"]
         known = set(tables["organisations"]["org_id"])
@@ -440,11 +449,50 @@ def _check_years(table: pd.DataFrame, what: str, states: Sequence[str], years) -
 
 def validate_inputs(paths: Mapping[str, str | Path]) -> dict[str, tuple[pd.DataFrame, dict]]:
     """Load and validate each input table; returns name -> (table, provenance), the provenance
-    holding the file's hash (the workflow's ``validate_inputs`` step)."""
+    holding the file's hash and the hash of the validation code (the workflow's
+    ``validate_inputs`` step)."""
     return {
-        name: (load_table(path, name), provenance(None, **{name: sha256_file(path)}))
+        name: (
+            load_table(path, name),
+            {**provenance(None, **{name: sha256_file(path)}), "validator": validator_sha256()},
+        )
         for name, path in paths.items()
     }
+
+
+@cache
+def validator_sha256() -> str:
+    """SHA-256 of the source files of this module and the library modules it imports."""
+    digest = hashlib.sha256()
+    for path in module_files("validate"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_checked(
+    path: str | Path,
+    name: str,
+    *,
+    max_bytes: int | None = None,
+    validated: str | Path | None = None,
+) -> pd.DataFrame:
+    """:func:`load_table`, or the table validated before: when ``validated`` (the parquet file
+    the validation job wrote for this table) records this file's SHA-256 and the current
+    validation code, the file has not changed since it passed, and that table is read instead
+    of parsing and checking the file again (every invocation of the workflow checks its inputs,
+    a no-op rerun too)."""
+    path = Path(path)
+    if validated is not None and path.is_file():
+        if max_bytes is None or path.stat().st_size <= max_bytes:
+            try:
+                record = read_provenance(validated)
+            except (OSError, ValueError, KeyError):  # not written yet, or not a parquet file
+                record = {}
+            if record.get("validator") == validator_sha256() and record.get("inputs") == {
+                name: sha256_file(path)
+            }:
+                return pd.read_parquet(validated)
+    return load_table(path, name, max_bytes=max_bytes)
 
 
 def _line(index: int) -> int:

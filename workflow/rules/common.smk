@@ -46,6 +46,10 @@ def locate(path):
     return os.path.relpath(HOME / path)
 
 
+def staging_dir(cfg):
+    return f".staging/{cfg['output_dir']}"
+
+
 def checked_config():
     """The configuration with defaults filled in, after checking everything a run reads:
     the configuration (schema, then cross-field rules), the input tables (against each other
@@ -62,6 +66,7 @@ def checked_config():
         cfg[key] = locate(cfg[key])
     inputs = load_inputs(
         cfg["inputs"],
+        validated={t: f"{staging_dir(cfg)}/inputs/{t}.parquet" for t in cfg["inputs"]},
         states=cfg["states"],
         years=config_years(cfg),
         did_bloc=cfg["tests"]["did_bloc"],
@@ -130,7 +135,7 @@ def lib(*modules):
 # logs are kept per output folder, so that configurations with their own output_dir run side by
 # side.
 PUBLISHED = config["output_dir"]
-STAGING = f".staging/{PUBLISHED}"
+STAGING = staging_dir(config)
 LOGS = f"logs/{PUBLISHED}"
 
 
