@@ -7,7 +7,7 @@ exactly the rules that use it.
 
 from __future__ import annotations
 
-import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -21,15 +21,28 @@ def _module_path(name: str) -> Path:
     return pkg if pkg.exists() else ROOT / rel.with_suffix(".py")
 
 
-@cache  # each rule asks for its modules; parse every file once per process
+# ``from hubspoke[.x] import a, b`` (names possibly in parentheses over several lines) and
+# ``import hubspoke.x``, at the start of a line; a regular expression rather than a parse,
+# because every invocation of the workflow (a no-op too) asks for every rule's modules. A
+# docstring line that looks like an import only adds a dependency, never loses one.
+_IMPORT = re.compile(
+    rf"^\s*(?:from\s+({PACKAGE}[\w.]*)\s+import\s+(\([^)]*\)|[^\n]*)|import\s+({PACKAGE}[\w.]*))",
+    re.MULTILINE,
+)
+
+
+@cache
 def _imports(path: Path) -> frozenset[str]:
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE):
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names)
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith(PACKAGE))
+    for module, names, plain in _IMPORT.findall(path.read_text()):
+        if plain:
+            found.add(plain)
+            continue
+        found.add(module)
+        for name in re.sub(r"#[^\n]*", "", names).strip("()").split(","):
+            name = name.split(" as ")[0].strip()
+            if name:
+                found.add(f"{module}.{name}")
     return frozenset(m for m in found if _module_path(m).exists())
 
 
