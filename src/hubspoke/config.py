@@ -93,7 +93,7 @@ def validate_config(
     no period is empty), each binarisation list contains its default threshold, and the
     brokerage subregions partition the states.
     """
-    schema = with_registered_layers(yaml.safe_load(Path(schema_path).read_text()))
+    schema = with_registered_layers(yaml.load(Path(schema_path).read_text(), Loader=_SafeLoader))
     check_yaml_size(config, source)
     cfg = copy.deepcopy(dict(config))
     check_against_schema(cfg, schema, source=source, validator=_Validator(schema))
@@ -157,7 +157,12 @@ def check_against_schema(
     raise InputError(source, message, key=".".join(path) or None, value=value)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser where it is installed (PyYAML's wheels bundle it): every invocation of the
+# workflow reads the claims and reference checks
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """PyYAML keeps the last of repeated keys silently; here a repeated key is an error."""
 
     def construct_mapping(self, node, deep=False):
