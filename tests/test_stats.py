@@ -14,6 +14,7 @@ import scipy.signal
 import statsmodels.api as sm
 
 from hubspoke import stats
+from hubspoke.breaks import period_labels
 from hubspoke.errors import InputError
 
 YEARS = np.arange(1992, 2021)
@@ -35,13 +36,13 @@ def _noise(n_series: int, rho: float, seed: int) -> np.ndarray:
 
 
 def test_period_labels_use_observed_years():
-    labels = stats.period_labels(YEARS, BREAKS)
+    labels = period_labels(YEARS, BREAKS)
     assert labels[0] == "1992-2009" and labels[17] == "1992-2009"
     assert labels[18] == "2010-2014" and labels[22] == "2010-2014"
     assert labels[23] == "2015-2020" and labels[-1] == "2015-2020"
     # gaps and order: the labels name the first and last year present in each period
     years = [2016, 1995, 2011, 1993, 2013]
-    assert stats.period_labels(years, BREAKS).tolist() == [
+    assert period_labels(years, BREAKS).tolist() == [
         "2016-2016", "1993-1995", "2011-2013", "1993-1995", "2011-2013",
     ]  # fmt: skip
 
@@ -52,7 +53,7 @@ def test_period_labels_use_observed_years():
 )
 def test_period_labels_empty_or_bad_period_names_breaks(years, breaks):
     with pytest.raises(InputError) as err:
-        stats.period_labels(list(years), breaks)
+        period_labels(list(years), breaks)
     assert err.value.key == "breaks"
     assert "breaks" in str(err.value)
 

@@ -21,9 +21,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from hubspoke.breaks import period_labels
 from hubspoke.brokerage import ROLES
 from hubspoke.layers import get as layer_of
-from hubspoke.stats import period_labels
 
 DPI = 150
 PANEL_SIZE = (3.6, 2.6)  # inches per small multiple

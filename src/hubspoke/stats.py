@@ -74,10 +74,10 @@ import scipy.signal
 import scipy.stats
 import statsmodels.api as sm
 
+from hubspoke.breaks import check_breaks, period_bounds
 from hubspoke.errors import InputError
 from hubspoke.seeds import series_seed
 
-BREAKS_KEY = "breaks"
 SERIES_KEY = ["layer", "metric", "variant", "threshold"]
 PERIOD_COLUMNS = ["period", "start_year", "end_year", "mean", "sd", "n_years"]
 TEST_COLUMNS = [
@@ -92,59 +92,6 @@ _EXACT_FIT_RTOL = 1e-9
 
 
 # --- periods -------------------------------------------------------------------------------
-
-
-def _check_breaks(breaks: Sequence[int]) -> np.ndarray:
-    arr = np.asarray(breaks)
-    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
-        raise InputError(
-            "config", "breaks must be a non-empty list of years", key=BREAKS_KEY, value=list(breaks)
-        )
-    if np.any(np.diff(arr) <= 0):
-        raise InputError(
-            "config", "breaks must be strictly increasing", key=BREAKS_KEY, value=arr.tolist()
-        )
-    return arr.astype(np.int64)
-
-
-def _period_bounds(years: np.ndarray, breaks: Sequence[int]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Period index of each year and the table ``period, start_year, end_year`` (in order)."""
-    cuts = _check_breaks(breaks)
-    years = np.asarray(years, dtype=np.int64)
-    index = np.searchsorted(cuts, years, side="right")
-    found = np.bincount(index, minlength=cuts.size + 1) > 0
-    if not found.all():
-        empty = int(np.flatnonzero(~found)[0])
-        bounds = [f"from {cuts[empty - 1]}"] if empty > 0 else []
-        bounds += [f"before {cuts[empty]}"] if empty < cuts.size else []
-        raise InputError(
-            "config",
-            f"the period {' '.join(bounds)} holds none of the years {years.min()}-{years.max()}",
-            key=BREAKS_KEY,
-            value=cuts.tolist(),
-        )
-    # every period holds a year (checked above), so min/max over each period's years exist
-    start = np.full(cuts.size + 1, np.iinfo(np.int64).max)
-    end = np.full(cuts.size + 1, np.iinfo(np.int64).min)
-    np.minimum.at(start, index, years)
-    np.maximum.at(end, index, years)
-    bounds = pd.DataFrame(
-        {
-            "period": [f"{a}-{b}" for a, b in zip(start, end, strict=True)],
-            "start_year": start,
-            "end_year": end,
-        }
-    )
-    return index, bounds
-
-
-def period_labels(years: Sequence[int] | np.ndarray, breaks: Sequence[int]) -> np.ndarray:
-    """Label ``"{start}-{end}"`` of the period each year falls into (same order as ``years``).
-
-    Raises InputError naming the config key ``breaks`` when a period holds none of the years.
-    """
-    index, bounds = _period_bounds(np.asarray(years), breaks)
-    return bounds["period"].to_numpy(dtype=str)[index]
 
 
 def _series_arrays(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +116,7 @@ def period_summary(series: pd.DataFrame, breaks: Sequence[int]) -> pd.DataFrame:
     missing value still shape the labels but are excluded from ``mean``, ``sd`` and ``n_years``.
     """
     years, values = _series_arrays(series)
-    index, bounds = _period_bounds(years, breaks)
+    index, bounds = period_bounds(years, breaks)
     summary = (
         pd.DataFrame({"k": index, "value": values})
         .groupby("k")["value"]
@@ -282,7 +229,7 @@ def permutation_test(
     if n_perm < 2:
         raise InputError("config", "n_perm must be at least 2", key="n_perm", value=n_perm)
     years, values = _series_arrays(series)
-    index, bounds = _period_bounds(years, breaks)
+    index, bounds = period_bounds(years, breaks)
     present = ~np.isnan(values)
     groups = [values[present & (index == k)] for k in range(len(bounds))]
     rng = np.random.default_rng(seed)
@@ -430,9 +377,9 @@ def segmented_regression(
     ``(count + 1) / (n_boot + 1)``, percentile-t interval), which brings the measured size to
     7-8% for white noise and 6-12% for AR(1) noise; ``se`` stays the HAC standard error.
     """
-    cuts = _check_breaks(breaks)
+    cuts = check_breaks(breaks)
     years, values = _series_arrays(series)
-    _period_bounds(years, cuts)
+    period_bounds(years, cuts)
     present = ~np.isnan(values)
     X, names = _segmented_design(years[present], cuts, origin=int(years[0]))
     values = values[present]
@@ -590,7 +537,7 @@ def did_dyads(
             key="method",
             value=method,
         )
-    cuts = _check_breaks(breaks)
+    cuts = check_breaks(breaks)
     data = _did_panel(panel, treated_col)
     notes = []
     if method == "ppml":
@@ -768,7 +715,7 @@ def run_period_tests(
             value=tuple(first[[*SERIES_KEY, "year"]]),
         )
     all_years = np.sort(metrics["year"].unique()).astype(np.int64)
-    _period_bounds(all_years, breaks)
+    period_bounds(all_years, breaks)
     periods, tests = [], []
     for key, group in metrics.groupby(SERIES_KEY, dropna=False, sort=True):
         series = (
