@@ -114,22 +114,28 @@ def brokerage_expectations(A, groups) -> tuple[np.ndarray, np.ndarray]:
     return expected[..., codes, :], np.sqrt(variance[..., codes, :])
 
 
-def brokerage_table(A, groups, names) -> pd.DataFrame:
-    """Long table ``[node, role, count, expected, sd, z]`` for one graph, roles ``TABLE_ROLES``.
+def brokerage_stats(A, groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``count``, ``expected``, ``sd`` and ``z`` per node and role, each ``(..., n, 6)``
+    (``ROLES`` then ``total``) for a graph or a stack of graphs with one partition;
+    ``z = (count - expected) / sd`` is NaN when ``sd == 0`` (e.g. a graph without ties or a
+    complete graph)."""
+    roles = gould_fernandez(A, groups)
+    counts = np.concatenate([roles, roles.sum(axis=-1, keepdims=True)], axis=-1)
+    expected, sd = brokerage_expectations(A, groups)
+    z = np.divide(counts - expected, sd, out=np.full(sd.shape, np.nan), where=sd > 0)
+    return counts, expected, sd, z
 
-    Rows follow the order of ``names``, then ``TABLE_ROLES``; ``z = (count - expected) / sd`` is
-    NaN when ``sd == 0`` (e.g. a graph without ties or a complete graph).
-    """
+
+def brokerage_table(A, groups, names) -> pd.DataFrame:
+    """Long table ``[node, role, count, expected, sd, z]`` for one graph, roles ``TABLE_ROLES``
+    (:func:`brokerage_stats`); rows follow the order of ``names``, then ``TABLE_ROLES``."""
     A = as_adjacency(A)
     if A.ndim != 2:
         raise ValueError(f"brokerage_table takes one graph (n, n), got shape {A.shape}")
     names = list(names)
     if len(names) != A.shape[0]:
         raise ValueError(f"{len(names)} names for {A.shape[0]} nodes")
-    roles = gould_fernandez(A, groups)
-    counts = np.column_stack([roles, roles.sum(axis=1)])
-    expected, sd = brokerage_expectations(A, groups)
-    z = np.divide(counts - expected, sd, out=np.full(sd.shape, np.nan), where=sd > 0)
+    counts, expected, sd, z = brokerage_stats(A, groups)
     return pd.DataFrame(
         {
             "node": pd.Series(np.repeat(names, len(TABLE_ROLES)), dtype="string"),

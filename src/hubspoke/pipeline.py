@@ -44,10 +44,6 @@ def analyse_years(
         measures = yearly.compute_year(
             own["edges"], own["nodes"], own["partitions"], year, measure_settings
         )
-        measures = {
-            name: coverage.annotate(df, covered) if name in COVERED_TABLES else df
-            for name, df in measures.items()
-        }
         parts.append({**own, **measures})
     own_fingerprints = {str(y): fingerprints[y] for y in years}
     settings = {
@@ -56,8 +52,10 @@ def analyse_years(
         "years": years,
     }
     prov = tables.provenance(settings, year_rows=tables.sha256_json(own_fingerprints))
+    combined = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
     return {
-        name: (pd.concat([p[name] for p in parts], ignore_index=True), prov) for name in parts[0]
+        name: (coverage.annotate(df, covered) if name in COVERED_TABLES else df, prov)
+        for name, df in combined.items()
     }
 
 

@@ -124,17 +124,13 @@ def compute_year(
             hrows += _structure_rows(A, h)
             cent += [(layer, "binary", theta, m, v) for m, v in c]
             hubs += [(layer, "binary", theta, m, v) for m, v in hrows]
-            ties = brokerage.broker_ties(B, settings.brokerage_ties)
-            for p, g in groups.items():
-                codes = pd.factorize(g, sort=True)[0]
-                t = brokerage.brokerage_table(ties, codes, states)
-                brok.append(t.assign(layer=layer, threshold=float(theta), partition=p))
+            brok.append((layer, float(theta), brokerage.broker_ties(B, settings.brokerage_ties)))
             if theta == rule.threshold:
                 default_binary[layer] = _undirected(B)
     out = {
         "centralization": _frame(cent, year, ["layer", "variant", "threshold", "measure", "value"]),
         "hub": _frame(hubs, year, ["layer", "variant", "threshold", "metric", "value"]),
-        "brokerage": _brokerage_frame(brok, year),
+        "brokerage": _brokerage_frame(brok, groups, states, year),
         "multiplex": _multiplex_frame(default_binary, h, hub, year),
         "nulls": _nulls_frame(edges, states, h, year, default_binary, settings),
     }
@@ -191,7 +187,29 @@ def _frame(rows, year, columns) -> pd.DataFrame:
     return df.astype({c: "string" for c in columns if df[c].dtype == object})
 
 
-def _brokerage_frame(frames, year) -> pd.DataFrame:
+def _brokerage_frame(graphs, groups, states, year) -> pd.DataFrame:
+    """Brokerage of every ``(layer, threshold, ties)`` graph of the year in every partition,
+    one batched kernel call per partition."""
+    stack = np.stack([ties for *_, ties in graphs])
+    k, n, r = len(graphs), len(states), len(brokerage.TABLE_ROLES)
+    frames = []
+    for p, g in groups.items():
+        counts, expected, sd, z = brokerage.brokerage_stats(stack, pd.factorize(g, sort=True)[0])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "layer": np.repeat([layer for layer, *_ in graphs], n * r),
+                    "threshold": np.repeat([theta for _, theta, _ in graphs], n * r),
+                    "partition": p,
+                    "node": np.tile(np.repeat(states, r), k),
+                    "role": np.tile(brokerage.TABLE_ROLES, k * n),
+                    "count": counts.ravel(),
+                    "expected": expected.ravel(),
+                    "sd": sd.ravel(),
+                    "z": z.ravel(),
+                }
+            )
+        )
     cols = ["year", "layer", "threshold", "partition", "node", "role"]
     df = pd.concat(frames, ignore_index=True).assign(year=year)
     df = df[[*cols, "count", "expected", "sd", "z"]]
