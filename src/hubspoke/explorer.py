@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -28,6 +29,8 @@ import pandas as pd
 from hubspoke.countries import iso3_to_name
 from hubspoke.graphfiles import edge_table
 from hubspoke.layers import get as layer_of
+
+log = logging.getLogger(__name__)
 
 # (variant, metric) of the hub's indices charted; binary ones at the layer's default threshold
 INDICES = (
@@ -160,6 +163,7 @@ def explorer_html(data: dict, title: str) -> str:
 def write_explorer(path: str | Path, data: dict, title: str) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(explorer_html(data, title), encoding="utf-8", newline="\n")
+    log.info("wrote %s", path)
 
 
 _PAGE = """<!DOCTYPE html>

@@ -10,6 +10,7 @@ node layout and sorted draw order. Missing values are drawn as gaps (series) or 
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ from matplotlib.figure import Figure
 from hubspoke.breaks import period_labels
 from hubspoke.brokerage import ROLES
 from hubspoke.layers import get as layer_of
+
+log = logging.getLogger(__name__)
 
 DPI = 150
 PANEL_SIZE = (3.6, 2.6)  # inches per small multiple
@@ -62,6 +65,7 @@ def save(fig: Figure, path: str | Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with mpl.rc_context(_RC):
         fig.savefig(path, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+    log.info("wrote %s", path)
 
 
 def _mark_breaks(ax, breaks: Sequence[int]) -> None:

@@ -24,6 +24,7 @@ round-trip form.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -33,6 +34,8 @@ import pandas as pd
 
 from hubspoke.countries import iso3_to_name
 from hubspoke.layers import get as layer_of
+
+log = logging.getLogger(__name__)
 
 NODE_COLUMNS = ["iso3", "name", "is_hub", "bloc"]
 EDGE_COLUMNS = ["source", "target", "weight", "weight_source"]
@@ -284,4 +287,5 @@ def write_layer(
     for key, text in files.items():
         paths[key].parent.mkdir(parents=True, exist_ok=True)
         paths[key].write_text(text, encoding="utf-8", newline="\n")
+    log.info("wrote %d graph files of the layer %s", len(paths), layer)
     return list(paths.values())

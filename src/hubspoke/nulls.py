@@ -424,9 +424,7 @@ def run_nulls(
     for year in sorted(adjacency_by_year):
         A = np.asarray(adjacency_by_year[year])
         sizes = None if sizes_by_year is None else sizes_by_year[year]
-        values = null_values(
-            A, hub, metrics, n_replicates, year_seed(seed, year), preserve, sizes
-        )
+        values = null_values(A, hub, metrics, n_replicates, year_seed(seed, year), preserve, sizes)
         for name, metric in metrics.items():
             observed = float(metric(A, hub))
             test = null_test(

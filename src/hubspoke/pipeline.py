@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pandas as pd
 from hubspoke import coverage, networks, tables, validate, yearly
 from hubspoke import layers as registry
 from hubspoke.settings import Measures, Networks
+
+log = logging.getLogger(__name__)
 
 YEARLY_TABLES = ("trade", "trade_world")  # read only the job's years of these
 COVERED_TABLES = ("centralization", "hub", "brokerage", "nulls")  # gain the coverage columns
@@ -45,6 +48,7 @@ def analyse_years(
             own["edges"], own["nodes"], own["partitions"], year, measure_settings
         )
         parts.append({**own, **measures})
+        log.info("%d: networks and measures computed", year)
     own_fingerprints = {str(y): fingerprints[y] for y in years}
     settings = {
         "networks": network_settings.params(),

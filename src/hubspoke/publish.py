@@ -14,10 +14,13 @@ bytes.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def publish(staged: Sequence[str], targets: Sequence[str], manifest: str) -> None:
@@ -28,6 +31,7 @@ def publish(staged: Sequence[str], targets: Sequence[str], manifest: str) -> Non
         _place(source, target)
         lines.append(f"{target}\t{target.stat().st_size}\n")
     Path(manifest).write_text("".join(lines))
+    log.info("published %d files", len(lines))
 
 
 def _place(source: Path, target: Path) -> None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import platform
 import sys
+import time
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib.metadata import version
@@ -26,6 +28,8 @@ import pyarrow.parquet as pq
 
 from hubspoke import __version__, outputs
 from hubspoke.errors import InputError
+
+log = logging.getLogger(__name__)
 
 METADATA_KEY = b"hubspoke"
 # The packages whose versions can change a number in an output (constraints.txt pins them).
@@ -87,6 +91,7 @@ def write_parquet(df: pd.DataFrame, path: str | Path, prov: Mapping) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, path)
+    log.info("wrote %s: %d rows, %d columns", path, table.num_rows, table.num_columns)
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
@@ -100,16 +105,28 @@ def read_provenance(path: str | Path) -> dict:
 
 
 def read_parquet(path: str | Path) -> pd.DataFrame:
-    return pd.read_parquet(path)
+    df = pd.read_parquet(path)
+    log.info("read %s: %d rows, %d columns", path, len(df), df.shape[1])
+    return df
 
 
-def run_job(job: Callable[[], None], log: str | None = None) -> None:
-    """Run a workflow script body; bad input ends the job with one line and exit status 1."""
+def run_job(job: Callable[[], None], log_path: str | None = None) -> None:
+    """Run a workflow script body with its Python log (``hubspoke`` loggers: what it read
+    and wrote, with row counts, and how long it took) in the rule's ``log:`` file; bad input
+    ends the job with one line and exit status 1."""
+    logger = logging.getLogger("hubspoke")
+    handler = logging.FileHandler(log_path, mode="w") if log_path else logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    start = time.perf_counter()
     try:
         job()
     except InputError as err:
         line = f"hubspoke: error: {err}"
-        if log:
-            Path(log).write_text(line + "\n")
+        logger.error(line)
         print(line, file=sys.stderr)
         sys.exit(1)
+    finally:
+        log.info("finished in %.2f s", time.perf_counter() - start)
+        handler.close()

@@ -12,6 +12,7 @@ import csv
 import difflib
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +29,8 @@ from hubspoke.countries import iso3_codes
 from hubspoke.coverage import source_key
 from hubspoke.errors import InputError
 from hubspoke.tables import provenance, read_provenance, sha256_file
+
+log = logging.getLogger(__name__)
 
 FLOWS = ("export_fob", "import_cif")
 
@@ -327,6 +330,7 @@ def load_table(
     _check_scope(raw, table, schema, states, years, source)
     _check_unique(raw, table, schema.key, source)
     _check_order(raw, table, schema, source)
+    log.info("read and checked %s: %d rows", source, len(table))
     return table
 
 
@@ -493,6 +497,7 @@ def load_checked(
             if record.get("validator") == validator_sha256() and record.get("inputs") == {
                 name: sha256_file(path)
             }:
+                log.info("%s: unchanged since it was checked, read from %s", path, validated)
                 return pd.read_parquet(validated)
     return load_table(path, name, max_bytes=max_bytes)
 

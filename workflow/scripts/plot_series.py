@@ -1,8 +1,13 @@
 from hubspoke import figures, tables
 
-figures.plot_series(
-    tables.read_parquet(snakemake.input.centralization),
-    tables.read_parquet(snakemake.input.hub),
-    breaks=snakemake.params.breaks,
-    path=snakemake.output[0],
-)
+
+def main():
+    figures.plot_series(
+        tables.read_parquet(snakemake.input.centralization),
+        tables.read_parquet(snakemake.input.hub),
+        breaks=snakemake.params.breaks,
+        path=snakemake.output[0],
+    )
+
+
+tables.run_job(main, snakemake.log[0])
