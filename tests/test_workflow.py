@@ -58,6 +58,15 @@ def test_ruff_is_clean():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_every_rule_logs_what_it_read_and_wrote(tiny_run):
+    logs = sorted((tiny_run / "logs" / "results").rglob("*.log"))
+    assert len(logs) >= 12
+    for log in logs:
+        text = log.read_text()
+        assert "finished in" in text and ("wrote" in text or "published" in text), log.name
+    assert "read and checked" in (tiny_run / "logs/results/validate_inputs.log").read_text()
+
+
 def test_tiny_run_builds_every_table(tiny_run):
     results = tiny_run / "results"
     edges = pd.read_parquet(results / "networks" / "edges.parquet")
