@@ -363,9 +363,9 @@ CASES = {
     ),
     "unknown DiD bloc": config_case(
         "not an org_id of data/raw/organisations.csv",
-        "tests.did_bloc",
+        "tests.did.blocs.0.org",
         "EAUE",
-        tests={"permutations": 50, "seed": 11, "alpha": 0.05, "did_bloc": "EAUE"},
+        tests={"did": {"blocs": [{"break": 2015, "org": "EAUE"}]}},
     ),
     "missing claims file": config_case("file not found", "claims", "nope.yaml", claims="nope.yaml"),
     "bad claims": bad_yaml_entry("claims", "claims"),
@@ -398,7 +398,7 @@ CASES = {
         "is not of type 'integer'",
         "tests.permutations",
         50.0,
-        tests={"permutations": 50.0, "seed": 11, "alpha": 0.05, "did_bloc": "EAEU"},
+        tests={"permutations": 50.0},
     ),
     "float year": config_case(
         "is not of type 'integer'", "years.start", 2012.0, years={"start": 2012.0, "end": 2016}

@@ -50,6 +50,12 @@ Verdict of a row:
   the placebo years shift the series' mean at least as much as the break year
   (``placebo_share > 0.1``; ``placebo_rank`` and ``placebo_share`` come from the ``placebo``
   rows of the period tests, ``stats.placebo_tests``).
+- The difference in differences (``did``, :mod:`hubspoke.gravity`): its ``p_value`` is
+  randomization inference over placebo blocs and its interval cluster-robust, which with a
+  few treated pairs is too narrow to rule an effect out, so a non-significant ``did`` row is
+  ``inconclusive``, never ``not supported`` on its interval; a row that would be ``supported``
+  is ``inconclusive`` when the event study finds that the bloc's pairs already diverged
+  before the break (``pretrend_p < alpha``, from the ``did_pretrend`` rows).
 Coverage (:mod:`hubspoke.coverage`, config ``coverage.min_share``): a layer-year that its
 sources do not cover counts as missing in condition and null-model rows, and a period-test row
 that would be ``not supported`` is ``inconclusive`` when its layer's sources do not cover some
@@ -106,8 +112,12 @@ CLAIM_COLUMNS = [
     "claim_id", "statement", "kind", "layer", "metric", "variant", "threshold", "test", "term",
     "break_year", "baseline_period", "baseline_mean", "period", "period_mean", "effect",
     "ci_low", "ci_high", "p_value", "p_adjusted", "min_p", "mde", "min_effect", "placebo_rank",
-    "placebo_share", "n_obs", "alpha", "verdict", "reason", "claim_verdict", "evidence",
+    "placebo_share", "pretrend_p", "n_obs", "alpha", "verdict", "reason", "claim_verdict",
+    "evidence",
 ]  # fmt: skip
+# tests whose p_value is randomization inference (hubspoke.gravity) and whose interval is
+# cluster-robust, too narrow with a few treated pairs to rule an effect out
+RANDOMIZATION_TESTS = ("did",)
 MAX_PLACEBO_SHARE = 0.1  # more placebo years matching the break: not specific to it
 _SHARE_RTOL = 1e-12
 POWER = 0.8  # the power at which the minimum detectable effect is stated
@@ -483,6 +493,7 @@ def _period_test_rows(test, table, periods, breaks, uncovered) -> list[dict]:
     every = _select(table, test)
     selected = every[every["test"] == test["test"]]
     placebos = every[every["test"] == "placebo"]
+    pretrends = every[every["test"] == "did_pretrend"]
     has_break = any(f for _, f, _, _ in string.Formatter().parse(test["term"]) if f)
     chosen = test.get("breaks", "all")
     brks: list[int | None] = list(breaks if chosen == "all" else chosen) if has_break else [None]
@@ -493,6 +504,7 @@ def _period_test_rows(test, table, periods, breaks, uncovered) -> list[dict]:
             row = _period_test_row(test, series, periods, key, brk, uncovered)
             if brk is not None:
                 row.update(_placebo(_series_rows(placebos, key), brk))
+                row.update(_pretrend(_series_rows(pretrends, key), brk))
             if key[1] == "binary" and "verdict" not in row:
                 row["counterpart"] = _weighted_counterpart(table, test, key[0], row["term"])
                 row["thresholds"] = _other_thresholds(table, test, key, row["term"])
@@ -509,6 +521,15 @@ def _placebo(rows: pd.DataFrame, brk: int) -> dict:
     n_years = round(1 / float(hit["min_p"].iat[0]))
     rank = round(float(hit["p_value"].iat[0]) * n_years)
     return {"placebo_rank": rank, "placebo_share": (rank - 1) / (n_years - 1)}
+
+
+def _pretrend(rows: pd.DataFrame, brk: int) -> dict:
+    """The p-value of the event study's joint test that the bloc's pairs did not diverge
+    before the break (``gravity.event_study``)."""
+    hit = rows[rows["term"] == f"pretrend_{brk}"]
+    if hit.empty or pd.isna(hit["p_value"].iat[0]):
+        return {}
+    return {"pretrend_p": float(hit["p_value"].iat[0])}
 
 
 def _other_thresholds(table: pd.DataFrame, test: Mapping, key: tuple, term: str) -> str | None:
@@ -670,8 +691,12 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
     sign = 1 if direction == "positive" else -1
     claimed = f"{sign * min_effect:+g}"
     significant = p < alpha
-    # the interval rules out every effect at least min_effect in the claimed direction
-    ruled_out = sign * (row["ci_high"] if sign > 0 else row["ci_low"]) < min_effect
+    # the interval rules out every effect at least min_effect in the claimed direction; not
+    # for a test whose p-value is randomization inference because its interval is not
+    # trustworthy (the difference in differences: cluster-robust with a few treated pairs)
+    ruled_out = row["test"] not in RANDOMIZATION_TESTS and (
+        sign * (row["ci_high"] if sign > 0 else row["ci_low"]) < min_effect
+    )
     share = row.get("placebo_share", math.nan)
     if significant:
         verdict = SUPPORTED if sign * est > 0 else NOT_SUPPORTED
@@ -682,9 +707,22 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
                 f"not specific to the break: {share:.0%} of the placebo years show a mean shift "
                 f"at least as large (rank {row['placebo_rank']})"
             )
+        if verdict == SUPPORTED and row.get("pretrend_p", 1.0) < alpha:
+            verdict = INCONCLUSIVE
+            why = (
+                f"the bloc's pairs already diverged before the break (event-study pre-trend "
+                f"p = {_fmt(row['pretrend_p'])})"
+            )
     elif ruled_out:
         verdict = NOT_SUPPORTED
         why = f"not significant, and the interval rules out an effect of {claimed} or beyond"
+    elif row["test"] in RANDOMIZATION_TESTS:
+        verdict = INCONCLUSIVE
+        why = (
+            f"not significant by randomization inference (smallest attainable p "
+            f"{_fmt(row['min_p'])}); with so few treated pairs the cluster-robust interval "
+            "cannot rule an effect out"
+        )
     else:
         verdict = INCONCLUSIVE
         why = (
@@ -708,6 +746,10 @@ def _judge_period_test(row: dict, test: Mapping, alpha: float) -> dict:
         evidence += f" ({_counterpart_text(row['counterpart'], significant, est, alpha)})"
     if row.get("thresholds"):
         evidence += f"; {row['thresholds']}"
+    if row["test"] in RANDOMIZATION_TESTS and row.get("test_note"):
+        evidence += f"; {row['test_note']}"
+    if "pretrend_p" in row and not why.startswith("the bloc's pairs"):
+        evidence += f"; event-study pre-trend p = {_fmt(row['pretrend_p'])}"
     if "placebo_rank" in row and not why.startswith("not specific"):
         evidence += (
             f"; placebo breaks: {row['break_year']} ranks {row['placebo_rank']}, "
@@ -820,7 +862,7 @@ def evaluate_claims(
     out = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     floats = [
         "threshold", "baseline_mean", "period_mean", "effect", "ci_low", "ci_high", "p_value",
-        "p_adjusted", "min_p", "mde", "min_effect", "placebo_share", "alpha",
+        "p_adjusted", "min_p", "mde", "min_effect", "placebo_share", "pretrend_p", "alpha",
     ]  # fmt: skip
     strings = [
         c for c in CLAIM_COLUMNS if c not in [*floats, "break_year", "placebo_rank", "n_obs"]

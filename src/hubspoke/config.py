@@ -235,6 +235,15 @@ def _check_cross_fields(cfg: dict, source: str) -> None:
                 key="breaks",
                 value=b,
             )
+    did = cfg["tests"]["did"]
+    for k, bloc in enumerate(did["blocs"] if did else []):
+        if bloc["break"] not in breaks:
+            raise InputError(
+                source,
+                "the difference in differences needs a configured break (config key breaks)",
+                key=f"tests.did.blocs.{k}.break",
+                value=bloc["break"],
+            )
     for layer in cfg["layers"]:
         rule = cfg["binarisation"].get(layer)
         if rule is None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from hubspoke import stats, tables
+from hubspoke import gravity, stats, tables
 
 SERIES_COLUMNS = ["layer", "metric", "variant", "threshold", "year", "value"]
 
@@ -41,25 +41,37 @@ def metric_series(
     return series.sort_values(SERIES_COLUMNS[:5], ignore_index=True, na_position="first")
 
 
-def did_panel(edges: pd.DataFrame, memberships: pd.DataFrame, hub: str, bloc: str) -> pd.DataFrame:
-    """Spoke-spoke trade dyads: ``[year, pair, value, treated]``.
-
-    The treated group is static: pairs of two spokes that are both members of ``bloc`` at
-    some time in the data (for the EAEU: ARM, BLR, KAZ, KGZ). Pairs with a missing weight are
-    dropped, never set to zero; reported zero trade stays in the panel (PPML uses it).
-    """
-    members = set(memberships.loc[memberships["org_id"] == bloc, "state"])
-    t = edges[(edges["layer"] == "trade") & (edges["source"] != hub) & (edges["target"] != hub)]
-    t = t[t["weight"].notna()]
-    treated = t["source"].isin(members) & t["target"].isin(members)
-    return pd.DataFrame(
-        {
-            "year": t["year"].to_numpy(),
-            "pair": (t["source"] + "-" + t["target"]).to_numpy(),
-            "value": t["weight"].to_numpy(),
-            "treated": treated.astype(int).to_numpy(),
-        }
+def trade_did(edges: pd.DataFrame, memberships: pd.DataFrame, params: Mapping) -> pd.DataFrame:
+    """The difference in differences of the spokes' trade (:mod:`hubspoke.gravity`) as rows of
+    the period tests (series ``trade`` / ``bilateral_trade`` / weighted)."""
+    did = params["did"]
+    panel = gravity.flow_panel(edges, params["hub"])
+    years = sorted(panel["year"].unique())
+    spokes = sorted(set(panel["exporter"]) | set(panel["importer"]))
+    blocs = {
+        b["break"]: gravity.member_years(
+            memberships,
+            b["org"],
+            spokes,
+            years,
+            rule=params["rule"],
+            kinds=params["membership_kinds"],
+        )
+        for b in did["blocs"]
+    }
+    rows = gravity.did_gravity(
+        panel,
+        blocs,
+        placebo_draws=did["placebo_draws"],
+        seed=params["seed"],
+        leads=did["leads"],
+        lags=did["lags"],
+        leave_out=did["leave_out"],
     )
+    rows = rows.astype({"n_obs": "int64", "note": "string"})
+    return rows.assign(
+        layer="trade", metric="bilateral_trade", variant="weighted", threshold=np.nan
+    )[stats.SERIES_KEY + stats.TEST_COLUMNS]
 
 
 def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[pd.DataFrame, dict]]:
@@ -73,12 +85,8 @@ def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[p
         seed=params["seed"],
         scheme=params["permutation_scheme"],
     )
-    if params["did_bloc"] is not None:  # null: no difference-in-differences
-        panel = did_panel(t["edges"], t["memberships"], params["hub"], params["did_bloc"])
-        did = stats.did_dyads(panel, treated_col="treated", breaks=params["breaks"])
-        did = did.assign(
-            layer="trade", metric="bilateral_trade", variant="weighted", threshold=np.nan
-        )
-        tests = pd.concat([tests, did[tests.columns]], ignore_index=True)
+    if params["did"] is not None:  # null: no difference in differences
+        tests = pd.concat([tests, trade_did(t["edges"], t["memberships"], params)])
+        tests = tests.reset_index(drop=True)
     prov = tables.provenance(params, **{n: tables.sha256_file(p) for n, p in paths.items()})
     return {"periods": (periods, prov), "tests": (tests, prov)}

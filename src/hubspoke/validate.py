@@ -339,7 +339,7 @@ def load_inputs(
     *,
     states: Sequence[str],
     years: Sequence[int],
-    did_bloc: str | None = None,
+    did_orgs: Sequence[str] = (),
     layers: Sequence[str] = (),
     empty_layers: Sequence[str] = (),
     max_bytes: int | None = None,
@@ -353,7 +353,7 @@ def load_inputs(
     table; every configured state is a known ISO3 code reporting in the trade table; every
     configured year has trade rows and World totals of the states (rows of other years are
     allowed and not used); each of ``layers`` has input rows among the states in the years
-    unless it is one of ``empty_layers`` (:func:`_check_layer_rows`); ``did_bloc`` is an
+    unless it is one of ``empty_layers`` (:func:`_check_layer_rows`); ``did_orgs`` are
     organisation. Configuration problems name the config key.
     """
     validated = validated or {}
@@ -381,13 +381,14 @@ def load_inputs(
     for layer in layers:
         if layer not in empty_layers:
             _check_layer_rows(tables, paths, layer, states, years)
-    if did_bloc is not None and "organisations" in tables:
-        if did_bloc not in set(tables["organisations"]["org_id"]):
+    known_orgs = set(tables["organisations"]["org_id"]) if "organisations" in tables else None
+    for k, org in enumerate(did_orgs):
+        if known_orgs is not None and org not in known_orgs:
             raise InputError(
                 "config",
                 f"not an org_id of {paths['organisations']}",
-                key="tests.did_bloc",
-                value=did_bloc,
+                key=f"tests.did.blocs.{k}.org",
+                value=org,
             )
     return tables
 

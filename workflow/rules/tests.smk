@@ -25,7 +25,9 @@ rule test_periods:
         n_perm=config["tests"]["permutations"],
         permutation_scheme=config["tests"]["permutation_scheme"],
         seed=config["tests"]["seed"],
-        did_bloc=config["tests"]["did_bloc"],
+        did=config["tests"]["did"],
+        rule=config["active_rule"],
+        membership_kinds=config["membership_kinds"],
         binarisation=config["binarisation"],
     script:
         "../scripts/test_periods.py"

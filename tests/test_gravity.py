@@ -1,0 +1,187 @@
+"""The structural-gravity difference in differences (hubspoke.gravity) on simulated panels
+with known answers, checked against statsmodels, and its treatment from the real memberships."""
+
+from itertools import permutations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from hubspoke import gravity
+from hubspoke.validate import load_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SPOKES = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF"]
+YEARS = list(range(2000, 2012))
+BREAK = 2006
+
+
+def simulate(seed, *, effect=0.0, bloc=("AAA", "BBB"), rho=0.5, pretrend=0.0, sd=0.3):
+    """Directed flows among SPOKES: exporter-year and importer-year shocks, pair levels, AR(1)
+    pair noise (rho) and ``effect`` log points for flows within ``bloc`` from BREAK (plus a
+    ``pretrend`` per year before BREAK)."""
+    rng = np.random.default_rng(seed)
+    ex = {(s, y): rng.normal(0, 0.3) for s in SPOKES for y in YEARS}
+    im = {(s, y): rng.normal(0, 0.3) for s in SPOKES for y in YEARS}
+    rows = []
+    for i, j in permutations(SPOKES, 2):
+        level, noise = rng.normal(3, 1), rng.normal(0, sd)
+        inside = i in bloc and j in bloc
+        for y in YEARS:
+            noise = rho * noise + np.sqrt(1 - rho**2) * rng.normal(0, sd)
+            mu = level + ex[(i, y)] + im[(j, y)] + noise
+            if inside:
+                mu += effect * (y >= BREAK) + pretrend * min(y - BREAK, 0)
+            rows.append((y, i, j, f"{i}>{j}", float(np.exp(mu))))
+    return pd.DataFrame(rows, columns=["year", "exporter", "importer", "pair", "value"])
+
+
+def bloc_of(*states, start=BREAK):
+    return {s: frozenset(y for y in YEARS if y >= start) for s in states}
+
+
+# the dummies are collinear (each set of fixed effects sums to the constant); the pseudo-inverse
+# solution of statsmodels still identifies the treatment coefficient
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
+def test_ppml_equals_statsmodels_poisson_with_dummies():
+    panel = simulate(1, effect=0.4)
+    data = gravity._terms({BREAK: bloc_of("AAA", "BBB")}, panel)
+    ours = gravity._fit(data, [f"bloc_x_{BREAK}"])
+    dummies = pd.get_dummies(
+        data[["pair"]].assign(
+            ey=data["exporter"] + data["year"].astype(str),
+            iy=data["importer"] + data["year"].astype(str),
+        ),
+        drop_first=True,
+        dtype=float,
+    )
+    X = sm.add_constant(pd.concat([data[[f"bloc_x_{BREAK}"]], dummies], axis=1))
+    glm = sm.GLM(data["value"], X, family=sm.families.Poisson()).fit(method="newton", tol=1e-12)
+    effect = f"bloc_x_{BREAK}"
+    assert ours.coef()[effect] == pytest.approx(glm.params[effect], abs=1e-8)
+
+
+def test_a_known_effect_is_recovered():
+    # 174 fixed effects for 360 flows: the estimate's noise is several times the flows' (0.01)
+    panel = simulate(2, effect=0.5, sd=0.01, bloc=("AAA", "BBB", "CCC"))
+    data = gravity._terms({BREAK: bloc_of("AAA", "BBB", "CCC")}, panel)
+    fit = gravity._fit(data, [f"bloc_x_{BREAK}"])
+    assert fit.coef()[f"bloc_x_{BREAK}"] == pytest.approx(0.5, abs=0.05)
+
+
+def test_flow_panel_keeps_reported_zeros_leaves_out_unknown_flows_and_the_hub():
+    edges = pd.DataFrame(
+        {
+            "year": [2000] * 5,
+            "layer": ["trade_flow"] * 4 + ["trade"],
+            "source": ["AAA", "BBB", "HUB", "AAA", "AAA"],
+            "target": ["BBB", "AAA", "AAA", "CCC", "BBB"],
+            "weight": [5.0, 0.0, 9.0, np.nan, 7.0],
+        }
+    )
+    panel = gravity.flow_panel(edges, "HUB")
+    assert panel[["exporter", "importer", "value"]].values.tolist() == [
+        ["AAA", "BBB", 5.0],
+        ["BBB", "AAA", 0.0],
+    ]
+
+
+def test_treatment_follows_the_membership_years_of_each_bloc():
+    memberships = load_table(ROOT / "data" / "raw" / "memberships.csv", "memberships")
+    spokes = ["ARM", "BLR", "KAZ", "KGZ", "UKR"]
+    years = list(range(2008, 2018))
+    kw = {"rule": "any_day", "kinds": ["full", "participant"]}
+    cu = gravity.member_years(memberships, "CU", spokes, years, **kw)
+    eaeu = gravity.member_years(memberships, "EAEU", spokes, years, **kw)
+    # the 2010 Customs Union: Belarus and Kazakhstan (with Russia, the hub) until the EAEU
+    assert cu == {s: frozenset(range(2010, 2015)) for s in ("BLR", "KAZ")}
+    # Armenia and Kyrgyzstan enter in 2015, with the EAEU, never the 2010 Customs Union
+    assert eaeu == {s: frozenset(range(2015, 2018)) for s in ("ARM", "BLR", "KAZ", "KGZ")}
+    panel = pd.DataFrame(
+        [(y, i, j) for y in (2009, 2010, 2015) for i, j in permutations(["ARM", "BLR", "KAZ"], 2)],
+        columns=["year", "exporter", "importer"],
+    )
+    treated = panel[gravity.treated(panel, cu) > 0]
+    assert treated[["year", "exporter", "importer"]].values.tolist() == [
+        [2010, "BLR", "KAZ"],
+        [2010, "KAZ", "BLR"],
+    ]
+    assert gravity.treated(panel, eaeu)[panel["year"] == 2015].all()
+
+
+def _ri(panel, bloc, draws=50, seed=1):
+    blocs = {BREAK: bloc}
+    fit = gravity._fit(gravity._terms(blocs, panel), [f"bloc_x_{BREAK}"])
+    est = float(fit.coef()[f"bloc_x_{BREAK}"])
+    return gravity.randomization_p(panel, blocs, BREAK, est, draws=draws, seed=seed)
+
+
+def test_randomization_p_counts_every_placebo_bloc():
+    # 6 spokes, blocs of 2: 15 sets, the bloc's own among them
+    p, min_p, sets, enumerated = _ri(simulate(3, effect=2.0, sd=0.1), bloc_of("AAA", "BBB"))
+    assert (sets, enumerated, min_p) == (15, True, pytest.approx(1 / 15))
+    assert p == pytest.approx(1 / 15)  # a large effect: no placebo bloc matches it
+    # with fewer draws allowed than sets, 10 are drawn, the bloc's own left out
+    p, min_p, sets, enumerated = _ri(simulate(3, effect=2.0, sd=0.1), bloc_of("AAA", "BBB"), 10)
+    assert (sets, enumerated, min_p) == (10, False, pytest.approx(1 / 11))
+    assert p == pytest.approx(1 / 11)
+
+
+def test_randomization_p_is_calibrated_under_autocorrelated_noise_and_has_power():
+    # no effect, AR(1) pair noise (rho 0.5): P(p <= 3/15) is 3/15 = 0.2 when the assignment is
+    # exchangeable; 40 panels measured 0.2 (seeds 100-139)
+    null = [_ri(simulate(100 + s), bloc_of("AAA", "BBB"))[0] for s in range(40)]
+    assert 0.05 <= np.mean(np.array(null) <= 3 / 15 + 1e-12) <= 0.4
+    # one log point for the bloc: rank 1 of 15 in every one of 10 panels
+    power = [_ri(simulate(200 + s, effect=1.0), bloc_of("AAA", "BBB"))[0] for s in range(10)]
+    assert np.mean(np.array(power) <= 1 / 15 + 1e-12) >= 0.8
+
+
+def test_the_event_study_finds_a_pretrend_and_none_without_one():
+    bloc = ("AAA", "BBB", "CCC")
+    blocs = {BREAK: bloc_of(*bloc)}
+
+    def pretrend_p(panel):
+        rows = gravity.event_study(panel, blocs, BREAK, leads=4, lags=3)
+        (row,) = [r for r in rows if r["test"] == "did_pretrend"]
+        return row["p_value"]
+
+    assert pretrend_p(simulate(4, effect=0.5, pretrend=0.3, sd=0.05, bloc=bloc)) < 0.01
+    assert pretrend_p(simulate(4, effect=0.5, sd=0.05, bloc=bloc)) > 0.05
+
+
+def test_did_rows_carry_the_randomization_p_and_leave_out_variants():
+    panel = simulate(5, effect=0.8, sd=0.1)
+    rows = gravity.did_gravity(
+        panel,
+        {BREAK: bloc_of("AAA", "BBB")},
+        placebo_draws=50,
+        seed=7,
+        leads=3,
+        lags=3,
+        leave_out=[["FFF"]],
+    ).set_index("term")
+    did = rows.loc[f"bloc_x_{BREAK}"]
+    assert did["p_value"] == pytest.approx(1 / 15) and did["min_p"] == pytest.approx(1 / 15)
+    assert "randomization p over every 15 placebo blocs" in did["note"]
+    assert "AAA>BBB, BBB>AAA" in did["note"]
+    assert did["ci_low"] < did["estimate"] < did["ci_high"]
+    without = rows.loc[f"bloc_x_{BREAK}_without_FFF"]
+    kept = (panel["exporter"] != "FFF") & (panel["importer"] != "FFF")
+    assert without["n_obs"] == kept.sum()
+    assert {"did_event", "did_pretrend"} <= set(rows["test"])
+    # deterministic for a seed
+    again = gravity.did_gravity(
+        panel, {BREAK: bloc_of("AAA", "BBB")}, placebo_draws=50, seed=7, leads=3, lags=3
+    ).set_index("term")
+    assert again.loc[f"bloc_x_{BREAK}", "p_value"] == did["p_value"]
+
+
+def test_a_bloc_without_spoke_pairs_is_not_identified():
+    rows = gravity.did_gravity(
+        simulate(6), {BREAK: bloc_of("AAA")}, placebo_draws=10, seed=1, leads=2, lags=2
+    )
+    assert rows["p_value"].isna().all()
+    assert rows["note"].str.contains("not identified").all()
