@@ -185,3 +185,81 @@ def test_a_bloc_without_spoke_pairs_is_not_identified():
     )
     assert rows["p_value"].isna().all()
     assert rows["note"].str.contains("not identified").all()
+
+
+def test_great_circle_distances_by_hand():
+    # a quarter of the equator, and Moscow-Minsk (about 675 km)
+    assert gravity.distance_km(0, 0, 0, 90) == pytest.approx(np.pi / 2 * gravity.EARTH_RADIUS_KM)
+    assert gravity.distance_km(55.7558, 37.6173, 53.9006, 27.5590) == pytest.approx(675, abs=5)
+    assert gravity.distance_km(10, 20, 10, 20) == 0
+
+
+def _benchmark_inputs(seed, hub_premium=0.0):
+    """Flows drawn from a known gravity model (GDP elasticities 1.0 and 0.8, distance -1.0,
+    contiguity +0.5), the hub's flows ``hub_premium`` log points above it."""
+    rng = np.random.default_rng(seed)
+    states = ["HUB", *SPOKES]
+    geography = pd.DataFrame(
+        {
+            "state": states,
+            "latitude": rng.uniform(40, 60, len(states)),
+            "longitude": rng.uniform(20, 80, len(states)),
+            "landlocked": rng.random(len(states)) < 0.5,
+        }
+    )
+    gdp = pd.DataFrame(
+        [(s, y, float(np.exp(rng.normal(10, 1)))) for s in states for y in YEARS],
+        columns=["state", "year", "gdp_usd_m"],
+    )
+    borders = pd.DataFrame({"state_a": ["AAA", "BBB"], "state_b": ["HUB", "CCC"]})
+    panel = gravity.benchmark_panel(
+        pd.DataFrame(
+            [(y, "trade_flow", i, j, 1.0) for y in YEARS for i, j in permutations(states, 2)],
+            columns=["year", "layer", "source", "target", "weight"],
+        ),
+        gdp,
+        geography,
+        borders,
+    )
+    mu = (
+        panel["log_gdp_exporter"] + 0.8 * panel["log_gdp_importer"] - panel["log_distance"]
+        + 0.5 * panel["contiguous"] - 12
+        + hub_premium * ((panel["exporter"] == "HUB") | (panel["importer"] == "HUB"))
+    )  # fmt: skip
+    edges = pd.DataFrame(
+        {
+            "year": panel["year"],
+            "layer": "trade_flow",
+            "source": panel["exporter"],
+            "target": panel["importer"],
+            "weight": np.exp(mu + rng.normal(0, 0.05, len(mu))),
+        }
+    )
+    return edges, gdp, geography, borders
+
+
+def test_the_benchmark_recovers_known_elasticities_and_a_hub_premium():
+    panel = gravity.benchmark_panel(*_benchmark_inputs(8))
+    shares, fit = gravity.gravity_benchmark(panel, "HUB")
+    estimate = fit.set_index("term")["estimate"]
+    assert estimate["log_gdp_exporter"] == pytest.approx(1.0, abs=0.05)
+    assert estimate["log_gdp_importer"] == pytest.approx(0.8, abs=0.05)
+    assert estimate["log_distance"] == pytest.approx(-1.0, abs=0.1)
+    assert estimate["contiguous"] == pytest.approx(0.5, abs=0.1)
+    # without a premium the hub's share is what the model predicts
+    assert shares["ratio"].to_numpy() == pytest.approx(1.0, abs=0.05)
+    premium = gravity.benchmark_panel(*_benchmark_inputs(8, hub_premium=1.0))
+    shares, _ = gravity.gravity_benchmark(premium, "HUB")
+    by = shares.set_index(["measure", "year"])["ratio"]
+    assert (by["hub_share"] > 1.2).all() and (by["spoke_share"] < 1).all()
+
+
+def test_a_state_without_gdp_leaves_its_flows_out_never_zero():
+    edges, gdp, geography, borders = _benchmark_inputs(9)
+    gdp = gdp[~((gdp["state"] == "CCC") & (gdp["year"] == 2003))]
+    panel = gravity.benchmark_panel(edges, gdp, geography, borders)
+    lost = panel["log_gdp_exporter"].isna() | panel["log_gdp_importer"].isna()
+    assert lost.sum() == 2 * 6  # CCC's 2003 flows, both ways
+    shares, fit = gravity.gravity_benchmark(panel, "HUB")
+    assert (fit["n_dropped"] == 12).all()
+    assert shares.loc[shares["year"] == 2003, "n_flows"].eq(42 - 12).all()

@@ -282,3 +282,98 @@ def did_gravity(
                 )
             )  # fmt: skip
     return pd.DataFrame(rows, columns=TEST_COLUMNS)
+
+
+# --- the gravity benchmark ----------------------------------------------------------------------
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+BENCHMARK_TERMS = (
+    "log_gdp_exporter",
+    "log_gdp_importer",
+    "log_distance",
+    "contiguous",
+    "landlocked_exporter",
+    "landlocked_importer",
+)
+
+
+def distance_km(lat_a, lon_a, lat_b, lon_b) -> np.ndarray:
+    """Great-circle distance (haversine) between points given in degrees."""
+    lat_a, lon_a, lat_b, lon_b = map(np.radians, (lat_a, lon_a, lat_b, lon_b))
+    h = np.sin((lat_b - lat_a) / 2) ** 2
+    h += np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+
+
+def benchmark_panel(
+    edges: pd.DataFrame, gdp: pd.DataFrame, geography: pd.DataFrame, borders: pd.DataFrame
+) -> pd.DataFrame:
+    """Every known directed flow of the ``trade_flow`` layer (the hub's too) with the
+    covariates of the gravity benchmark; a flow whose exporter or importer has no GDP that
+    year, or no coordinates, has missing covariates (never zero)."""
+    flows = edges[(edges["layer"] == "trade_flow") & edges["weight"].notna()]
+    panel = pd.DataFrame(
+        {
+            "year": flows["year"].to_numpy(dtype=np.int64),
+            "exporter": flows["source"].astype(str).to_numpy(),
+            "importer": flows["target"].astype(str).to_numpy(),
+            "value": flows["weight"].to_numpy(dtype=np.float64),
+        }
+    )
+    size = gdp.assign(state=gdp["state"].astype(str)).set_index(["state", "year"])["gdp_usd_m"]
+    place = geography.assign(state=geography["state"].astype(str)).set_index("state")
+    for side in ("exporter", "importer"):
+        keys = pd.MultiIndex.from_arrays([panel[side], panel["year"]])
+        panel[f"log_gdp_{side}"] = np.log(size.reindex(keys).to_numpy())
+        panel[f"landlocked_{side}"] = place["landlocked"].reindex(panel[side]).to_numpy(float)
+    ends = [place.reindex(panel[side]) for side in ("exporter", "importer")]
+    panel["log_distance"] = np.log(
+        distance_km(
+            ends[0]["latitude"].to_numpy(),
+            ends[0]["longitude"].to_numpy(),
+            ends[1]["latitude"].to_numpy(),
+            ends[1]["longitude"].to_numpy(),
+        )
+    )
+    pairs = {frozenset(p) for p in zip(borders["state_a"], borders["state_b"], strict=True)}
+    panel["contiguous"] = [
+        float(frozenset(p) in pairs) for p in zip(panel["exporter"], panel["importer"], strict=True)
+    ]
+    panel["pair"] = panel["exporter"] + ">" + panel["importer"]
+    return panel
+
+
+def gravity_benchmark(panel: pd.DataFrame, hub: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(shares, fit)``: PPML of the flows on the GDPs, distance, contiguity and
+    landlockedness with year effects, pair-clustered; per year the hub's share and the spokes'
+    share of the flows among the states, observed and predicted (on the flows the model could
+    predict), and the coefficients."""
+    usable = panel.dropna(subset=list(BENCHMARK_TERMS)).reset_index(drop=True)
+    formula = f"value ~ {' + '.join(BENCHMARK_TERMS)} | year"
+    fit = pf.fepois(formula, data=usable, vcov={"CRV1": "pair"}, **TOLERANCES)
+    usable["predicted"] = fit.predict(type="response", atol=1e-12, btol=1e-12)
+    hub_flow = (usable["exporter"] == hub) | (usable["importer"] == hub)
+    rows = []
+    for year, group in usable.groupby("year", sort=True):
+        within = hub_flow.loc[group.index]
+        for measure, part in (("hub_share", within), ("spoke_share", ~within)):
+            observed = group.loc[part, "value"].sum() / group["value"].sum()
+            predicted = group.loc[part, "predicted"].sum() / group["predicted"].sum()
+            rows.append((year, measure, observed, predicted, observed / predicted, len(group)))
+    shares = pd.DataFrame(
+        rows, columns=["year", "measure", "observed", "predicted", "ratio", "n_flows"]
+    )
+    coefficients = fit.tidy()
+    table = pd.DataFrame(
+        {
+            "term": coefficients.index.astype(str),
+            "estimate": coefficients["Estimate"].to_numpy(),
+            "se": coefficients["Std. Error"].to_numpy(),
+            "ci_low": coefficients["2.5%"].to_numpy(),
+            "ci_high": coefficients["97.5%"].to_numpy(),
+            "p_value": coefficients["Pr(>|t|)"].to_numpy(),
+            "n_obs": len(usable),
+            "n_dropped": len(panel) - len(usable),
+        }
+    )
+    return shares, table

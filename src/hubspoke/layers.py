@@ -106,6 +106,11 @@ INPUT_ROWS: dict[str, InputRows] = {
 }
 
 
+# The input tables the yearly networks and their source coverage are built from (the
+# analyse_years jobs read these and only these; their fingerprints cover them).
+NETWORK_INPUTS = ("memberships", "organisations", "sources", "trade", "trade_world", "treaties")
+
+
 class Context:
     """What the layer builders share in one run: the validated inputs, the network settings
     and the intermediate tables several layers use (computed once, when first needed)."""

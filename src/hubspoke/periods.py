@@ -90,3 +90,17 @@ def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[p
         tests = tests.reset_index(drop=True)
     prov = tables.provenance(params, **{n: tables.sha256_file(p) for n, p in paths.items()})
     return {"periods": (periods, prov), "tests": (tests, prov)}
+
+
+def benchmark_gravity(
+    paths: Mapping[str, str], params: Mapping
+) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """The gravity benchmark (:func:`hubspoke.gravity.gravity_benchmark`): the hub's and the
+    spokes' shares of the flows against what the GDPs and geography predict, and the fit."""
+    t = {name: tables.read_parquet(p) for name, p in paths.items()}
+    panel = gravity.benchmark_panel(t["edges"], t["gdp"], t["geography"], t["borders"])
+    shares, fit = gravity.gravity_benchmark(panel, params["hub"])
+    shares = shares.astype({"measure": "string"})
+    fit = fit.astype({"term": "string"})
+    prov = tables.provenance(params, **{n: tables.sha256_file(p) for n, p in paths.items()})
+    return {"gravity": (shares, prov), "gravity_fit": (fit, prov)}

@@ -11,7 +11,9 @@ HOME = Path(workflow.current_basedir).parents[1]
 SRC = HOME / "src"
 sys.path.insert(0, str(SRC))
 os.environ.update(
-    PYTHONPATH=os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p),
+    PYTHONPATH=os.pathsep.join(
+        p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p
+    ),
     # one string hashing in every job: pyfixest's fixed-effect solver visits groups in an
     # order that follows it, and its estimates would differ in the last digits from run to run
     PYTHONHASHSEED="0",
@@ -24,6 +26,7 @@ from hubspoke.config import validate_config
 from hubspoke.errors import InputError
 from hubspoke.fingerprint import year_fingerprints
 from hubspoke.graphfiles import layer_paths
+from hubspoke.layers import NETWORK_INPUTS
 from hubspoke.reference import load_checks
 from hubspoke.settings import Measures, Networks
 from hubspoke.validate import load_inputs, load_table
@@ -101,7 +104,9 @@ INPUT_TABLES = sorted(config["inputs"])
 NETWORKS = Networks.from_config(config)
 MEASURES = Measures.from_config(config)
 # one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
-FINGERPRINTS = year_fingerprints(inputs, YEARS, STATES, NETWORKS.rule)
+FINGERPRINTS = year_fingerprints(
+    {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, STATES, NETWORKS.rule
+)
 del inputs  # the tables can be large (the world input): free them before the jobs run
 # the yearly jobs, each a few consecutive years (see hubspoke.chunks)
 CHUNK_YEARS = year_chunks(YEARS, config["years_per_job"])
@@ -175,6 +180,8 @@ def staged_outputs():
                 "claims",
                 "reference_checks",
                 "reference_not_checkable",
+                "gravity",
+                "gravity_fit",
             ],
         ),
         *expand(

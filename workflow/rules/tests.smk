@@ -33,6 +33,30 @@ rule test_periods:
         "../scripts/test_periods.py"
 
 
+rule benchmark_gravity:
+    input:
+        edges=staged("networks/edges.parquet"),
+        gdp=staged("inputs/gdp.parquet"),
+        geography=staged("inputs/geography.parquet"),
+        borders=staged("inputs/borders.parquet"),
+        code=lib("periods"),
+    output:
+        gravity=staged("tests/gravity.parquet"),
+        gravity_fit=staged("tests/gravity_fit.parquet"),
+    log:
+        logged("benchmark_gravity.log"),
+    conda:
+        "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        hub=config["hub"],
+    script:
+        "../scripts/benchmark_gravity.py"
+
+
 rule evaluate_claims:
     input:
         claims=config["claims"],
@@ -40,6 +64,7 @@ rule evaluate_claims:
         tests=staged("tests/period_tests.parquet"),
         nulls=staged("tests/nulls.parquet"),
         hub=staged("metrics/hub.parquet"),
+        gravity=staged("tests/gravity.parquet"),
         code=lib("claims"),
     output:
         parquet=staged("tests/claims.parquet"),

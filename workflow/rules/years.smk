@@ -4,7 +4,7 @@ rule analyse_years:
         # parameter, i.e. only when the rows one of its years reads changed. (The raw files,
         # not validate_inputs' parquet: Snakemake does not check the parameters of a job whose
         # only link to a rerunning job is ancient inputs.)
-        **{t: ancient(path) for t, path in config["inputs"].items()},
+        **{t: ancient(config["inputs"][t]) for t in NETWORK_INPUTS},
         code=lib("pipeline"),
     output:
         **{t: f"{STAGING}/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
