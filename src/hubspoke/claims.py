@@ -829,20 +829,6 @@ def check_breaks(claims: Sequence[Mapping], breaks: Sequence[int]) -> None:
                 )
 
 
-def _gravity_metrics(gravity: pd.DataFrame) -> pd.DataFrame:
-    """The benchmark's observed / predicted shares as yearly metrics of the flows layer."""
-    return pd.DataFrame(
-        {
-            "year": gravity["year"].to_numpy(),
-            "layer": "trade_flow",
-            "variant": "weighted",
-            "threshold": np.nan,
-            "metric": ("gravity_ratio_" + gravity["measure"].astype(str)).to_numpy(),
-            "value": gravity["ratio"].to_numpy(dtype=np.float64),
-        }
-    )
-
-
 def evaluate_claims(
     claims_cfg: Sequence[Mapping],
     *,
@@ -854,13 +840,8 @@ def evaluate_claims(
     nulls: pd.DataFrame,
     hub_metrics: pd.DataFrame,
     min_coverage: float = 1.0,
-    gravity: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The claims table (:data:`CLAIM_COLUMNS`), in the order of the claims and their tests.
-
-    ``gravity`` (the benchmark's table, :func:`hubspoke.gravity.gravity_benchmark`) adds the
-    yearly metrics ``gravity_ratio_hub_share`` and ``gravity_ratio_spoke_share`` (observed /
-    predicted share; layer ``trade_flow``, weighted) that condition tests can read.
 
     ``min_coverage`` is the configured ``coverage.min_share`` (:mod:`hubspoke.coverage`): the
     layer-years of ``hub_metrics`` whose coverage falls below it are missing for condition and
@@ -870,9 +851,7 @@ def evaluate_claims(
     claims = validate_claims(claims_cfg)
     check_breaks(claims, breaks)
     tables = {
-        "hub_metrics": _with_series_columns(
-            hub_metrics if gravity is None else pd.concat([hub_metrics, _gravity_metrics(gravity)])
-        ),
+        "hub_metrics": _with_series_columns(hub_metrics),
         "nulls": _with_series_columns(nulls),
         "period_tests": _with_series_columns(period_tests),
         "periods": _with_series_columns(periods),

@@ -64,7 +64,6 @@ rule evaluate_claims:
         tests=staged("tests/period_tests.parquet"),
         nulls=staged("tests/nulls.parquet"),
         hub=staged("metrics/hub.parquet"),
-        gravity=staged("tests/gravity.parquet"),
         code=lib("claims"),
     output:
         parquet=staged("tests/claims.parquet"),

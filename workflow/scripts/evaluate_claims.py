@@ -3,8 +3,7 @@ from hubspoke import claims, tables
 
 def main():
     read = {
-        t: tables.read_parquet(snakemake.input[t])
-        for t in ("periods", "tests", "nulls", "hub", "gravity")
+        t: tables.read_parquet(snakemake.input[t]) for t in ("periods", "tests", "nulls", "hub")
     }
     df = claims.evaluate_claims(
         claims.load_claims(snakemake.input.claims),
@@ -16,7 +15,6 @@ def main():
         nulls=read["nulls"],
         hub_metrics=read["hub"],
         min_coverage=snakemake.params.min_coverage,
-        gravity=read["gravity"],
     )
     prov = tables.provenance(
         dict(snakemake.params),
