@@ -263,3 +263,13 @@ def test_a_state_without_gdp_leaves_its_flows_out_never_zero():
     shares, fit = gravity.gravity_benchmark(panel, "HUB")
     assert (fit["n_dropped"] == 12).all()
     assert shares.loc[shares["year"] == 2003, "n_flows"].eq(42 - 12).all()
+
+
+def test_a_bloc_of_every_spoke_is_collinear_with_the_fixed_effects():
+    # every flow within the bloc after the break: the exporter-year effects absorb it
+    every = bloc_of(*SPOKES)
+    rows = gravity.did_gravity(
+        simulate(7), {BREAK: every}, placebo_draws=5, seed=1, leads=2, lags=2
+    )
+    did = rows[rows["test"] == "did"]
+    assert did["p_value"].isna().all() and did["note"].str.contains("not identified").all()

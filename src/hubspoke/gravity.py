@@ -112,7 +112,12 @@ def _fit(data: pd.DataFrame, regressors: Sequence[str]):
     if not regressors or not all(data[r].any() for r in regressors):
         return None
     formula = f"value ~ {' + '.join(regressors)} | {FIXED_EFFECTS}"
-    fit = pf.fepois(formula, data=data, vcov={"CRV1": "pair"}, **TOLERANCES)
+    try:
+        fit = pf.fepois(formula, data=data, vcov={"CRV1": "pair"}, **TOLERANCES)
+    except ValueError as err:  # pyfixest: every regressor collinear with the fixed effects
+        if "collinear" not in str(err):
+            raise
+        return None
     if not set(regressors) <= set(fit.coef().index):
         return None
     return fit
