@@ -120,12 +120,14 @@ def _ri(panel, bloc, draws=50, seed=1):
 
 def test_randomization_p_counts_every_placebo_bloc():
     # 6 spokes, blocs of 2: 15 sets, the bloc's own among them
-    p, min_p, sets, enumerated = _ri(simulate(3, effect=2.0, sd=0.1), bloc_of("AAA", "BBB"))
-    assert (sets, enumerated, min_p) == (15, True, pytest.approx(1 / 15))
+    p, min_p, sets, tried, enumerated = _ri(simulate(3, effect=2.0, sd=0.1), bloc_of("AAA", "BBB"))
+    assert (sets, tried, enumerated, min_p) == (15, 15, True, pytest.approx(1 / 15))
     assert p == pytest.approx(1 / 15)  # a large effect: no placebo bloc matches it
     # with fewer draws allowed than sets, 10 are drawn, the bloc's own left out
-    p, min_p, sets, enumerated = _ri(simulate(3, effect=2.0, sd=0.1), bloc_of("AAA", "BBB"), 10)
-    assert (sets, enumerated, min_p) == (10, False, pytest.approx(1 / 11))
+    p, min_p, sets, tried, enumerated = _ri(
+        simulate(3, effect=2.0, sd=0.1), bloc_of("AAA", "BBB"), 10
+    )
+    assert (sets, tried, enumerated, min_p) == (10, 10, False, pytest.approx(1 / 11))
     assert p == pytest.approx(1 / 11)
 
 
@@ -165,7 +167,7 @@ def test_did_rows_carry_the_randomization_p_and_leave_out_variants():
     ).set_index("term")
     did = rows.loc[f"bloc_x_{BREAK}"]
     assert did["p_value"] == pytest.approx(1 / 15) and did["min_p"] == pytest.approx(1 / 15)
-    assert "randomization p over every 15 placebo blocs" in did["note"]
+    assert "randomization p over 15 placebo blocs of 2 spokes (every set)" in did["note"]
     assert "AAA>BBB, BBB>AAA" in did["note"]
     assert did["ci_low"] < did["estimate"] < did["ci_high"]
     without = rows.loc[f"bloc_x_{BREAK}_without_FFF"]

@@ -160,7 +160,8 @@ def randomization_p(
     draws: int,
     seed,
 ) -> tuple[float, float, int, bool]:
-    """``(p, min_p, sets, enumerated)`` of the break's estimate against placebo blocs."""
+    """``(p, min_p, sets, tried, enumerated)`` of the break's estimate against placebo blocs:
+    ``sets`` of the ``tried`` ones identified the effect (the others leave it out)."""
     spokes = sorted(set(panel["exporter"]) | set(panel["importer"]))
     members = blocs[brk]
     actual = tuple(sorted(members))
@@ -175,8 +176,9 @@ def randomization_p(
     tol = 1e-9 * max(1.0, abs(estimate))
     at_least = int(np.count_nonzero(np.abs(estimates) >= abs(estimate) - tol))
     if enumerated:  # the bloc's own set is among them
-        return at_least / estimates.size, 1 / estimates.size, estimates.size, True
-    return (at_least + 1) / (estimates.size + 1), 1 / (estimates.size + 1), estimates.size, False
+        return at_least / estimates.size, 1 / estimates.size, estimates.size, len(sets), True
+    used = estimates.size
+    return (at_least + 1) / (used + 1), 1 / (used + 1), used, len(sets), False
 
 
 def event_study(
@@ -253,13 +255,15 @@ def did_gravity(
             rows.append(_row("did", term, len(data), note))
             continue
         estimate = float(fit.coef()[term])
-        p, min_p, sets, enumerated = randomization_p(
+        p, min_p, sets, tried, enumerated = randomization_p(
             panel, blocs, b, estimate, draws=placebo_draws, seed=series_seed(seed, ("did", b))
         )
         low, high = fit.confint(alpha=1 - CONFIDENCE).loc[term]
-        how = "every" if enumerated else "a random draw of"
+        how = "every set" if enumerated else "drawn at random"
+        failed = f", {tried - sets} not identified" if sets < tried else ""
         note = (
-            f"randomization p over {how} {sets} placebo blocs of {len(blocs[b])} spokes; "
+            f"randomization p over {sets} placebo blocs of {len(blocs[b])} spokes ({how}"
+            f"{failed}); "
             f"cluster-robust p {fit.pvalue()[term]:.3g}; treated flows: {', '.join(pairs)}"
         )
         rows.append(
