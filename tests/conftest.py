@@ -78,7 +78,15 @@ def small_workdir(tmp: Path) -> Path:
             shutil.copy2(source, tmp / name)
     raw = tmp / "data" / "raw"
     raw.mkdir(parents=True)
-    for name in ("treaties.csv", "organisations.csv", "memberships.csv", "sources.csv"):
+    for name in (
+        "treaties.csv",
+        "organisations.csv",
+        "memberships.csv",
+        "sources.csv",
+        "gdp.csv",
+        "geography.csv",
+        "borders.csv",
+    ):
         shutil.copy2(REPO / "data" / "raw" / name, raw / name)
     for name in ("trade.csv", "trade_world.csv"):
         header = (REPO / "data" / "raw" / name).open(encoding="utf-8").readline()

@@ -14,6 +14,7 @@ from test_workflow import snakemake, tool
 import hubspoke
 from hubspoke.chunks import year_chunks
 from hubspoke.fingerprint import year_fingerprints
+from hubspoke.layers import NETWORK_INPUTS
 from hubspoke.tables import read_provenance, sha256_file, sha256_json, software_versions
 from hubspoke.validate import load_inputs
 
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.slow
 # to save time), written under the staging folder. They go before --configfile, which takes
 # several values.
 STAGING = ".staging/results"
-PARQUET_TARGETS = [f"{STAGING}/tests/claims.parquet", f"{STAGING}/tests/reference_checks.parquet"]
+PARQUET_TARGETS = [
+    f"{STAGING}/tests/{name}.parquet" for name in ("claims", "reference_checks", "gravity")
+]
 YEARS = list(range(2012, 2017))  # tests/fixtures/workflow/small.yaml
 STATES = ["ARM", "BLR", "KAZ", "RUS"]
 CHUNKS = year_chunks(YEARS, 2)  # years_per_job in small.yaml
@@ -46,9 +49,9 @@ def second_run(tmp_path_factory) -> Path:
 
 def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run):
     first = parquet_hashes(small_run)
-    # 6 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests,
-    # the statements the reference checks cannot check
-    assert len(first) == 6 + 8 * len(CHUNKS) + 8 + 4 + 1
+    # 9 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests,
+    # the statements the reference checks cannot check, the gravity benchmark's 2 tables
+    assert len(first) == 9 + 8 * len(CHUNKS) + 8 + 4 + 1 + 2
     assert parquet_hashes(second_run) == first
 
 
@@ -59,10 +62,11 @@ def test_a_finished_run_publishes_every_staged_file(small_run):
 def test_every_output_carries_provenance(small_run):
     results = small_run / "results"
     raw = small_run / "data" / "raw"
-    tables = ("trade", "trade_world", "treaties", "organisations", "memberships", "sources")
-    paths = {t: raw / f"{t}.csv" for t in tables}
+    paths = {t: raw / f"{t}.csv" for t in (*NETWORK_INPUTS, "gdp", "geography", "borders")}
     inputs = load_inputs(paths, states=STATES, years=YEARS)
-    fingerprints = year_fingerprints(inputs, YEARS, STATES, "any_day")
+    fingerprints = year_fingerprints(
+        {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, STATES, "any_day"
+    )
     for path in results.rglob("*.parquet"):
         prov = read_provenance(path)
         assert prov["package"] == "hubspoke" and prov["version"] == hubspoke.__version__

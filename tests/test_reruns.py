@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 # Jobs that combine the years or read the combined tables: a change in any year reruns them.
 CROSS_YEAR = [
     "all",
+    "benchmark_gravity",
     "check_references",
     "combine_years",
     "evaluate_claims",
@@ -104,6 +105,7 @@ def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
     edit_trade(run, "BLR,DEU,2014,export_fob,")
     assert planned(run) == [
         "all",
+        "benchmark_gravity",  # reads the validated GDP and geography, rewritten too
         "check_references",
         "evaluate_claims",
         "explorer",  # shows the claims
