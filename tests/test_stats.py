@@ -455,3 +455,17 @@ def test_series_seed_is_stable_across_processes():
         stats.series_seed(7, ("trade", "hub_share", "binary", 0.5)).generate_state(4).tolist()
         != here
     )
+
+
+def test_bad_arguments_are_value_errors_not_config_errors():
+    # the workflow validates the configuration first; a library caller gets a ValueError
+    series = _series(_noise(1, 0.5, seed=1)[0])
+    with pytest.raises(ValueError, match="unknown permutation scheme 'colour'"):
+        stats.permutation_test(series, BREAKS, n_perm=10, seed=1, scheme="colour")
+    with pytest.raises(ValueError, match="n_perm must be at least 2, got 1"):
+        stats.permutation_test(series, BREAKS, n_perm=1, seed=1)
+    with pytest.raises(ValueError, match="a seed is required"):
+        stats.segmented_regression(series, BREAKS, n_boot=10)
+    with pytest.raises(ValueError, match="segmented_p must be"):
+        stats.run_period_tests(series.assign(layer="x", metric="m", variant="v", threshold=1.0),
+                               BREAKS, n_perm=10, seed=1, segmented_p="exact")  # fmt: skip

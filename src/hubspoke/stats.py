@@ -220,14 +220,9 @@ def permutation_test(
     ``n_perm`` resamples). Deterministic for a given ``seed``.
     """
     if scheme not in SCHEMES:
-        raise InputError(
-            "config",
-            f"unknown permutation scheme, expected one of {SCHEMES}",
-            key="scheme",
-            value=scheme,
-        )
+        raise ValueError(f"unknown permutation scheme {scheme!r}, expected one of {SCHEMES}")
     if n_perm < 2:
-        raise InputError("config", "n_perm must be at least 2", key="n_perm", value=n_perm)
+        raise ValueError(f"n_perm must be at least 2, got {n_perm}")
     years, values = _series_arrays(series)
     index, bounds = period_bounds(years, breaks)
     present = ~np.isnan(values)
@@ -406,7 +401,7 @@ def segmented_regression(
     min_p = np.zeros(len(names))
     if n_boot > 0:
         if seed is None:
-            raise InputError("config", "a seed is required for the bootstrap", key="seed")
+            raise ValueError("a seed is required for the bootstrap")
         t_star = _ar1_bootstrap_t(
             X,
             fit.params,
@@ -552,12 +547,7 @@ def run_period_tests(
     uses its own :func:`series_seed`, so a series' results do not depend on the other series.
     """
     if segmented_p not in ("ar_bootstrap", "hac"):
-        raise InputError(
-            "config",
-            "segmented_p must be 'ar_bootstrap' or 'hac'",
-            key="segmented_p",
-            value=segmented_p,
-        )
+        raise ValueError(f"segmented_p must be 'ar_bootstrap' or 'hac', got {segmented_p!r}")
     missing = set([*SERIES_KEY, "year", "value"]) - set(metrics.columns)
     if missing:
         raise InputError("metrics", f"missing columns {sorted(missing)}")
