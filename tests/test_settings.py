@@ -7,7 +7,15 @@ import yaml
 from test_config import ROOT, SCHEMA, check
 
 from hubspoke.config import with_registered_layers
-from hubspoke.settings import SECTIONS, Binarisation, Measures, Networks, Subregion
+from hubspoke.settings import (
+    SECTIONS,
+    Binarisation,
+    Bloc,
+    Measures,
+    Networks,
+    PeriodTests,
+    Subregion,
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +42,12 @@ def test_settings_are_typed_and_survive_the_trip_through_a_rule(default):
     measures = Measures.from_config(default)
     assert measures.binarisation["trade"] == Binarisation(0.05, (0.01, 0.02, 0.05, 0.1))
     assert (measures.null_binary, measures.null_seed) == ("fitness", 20100101)
-    for settings in (networks, measures):
+    tests = PeriodTests.from_config(default)
+    assert tests.did.blocs == (Bloc(2010, "CU"), Bloc(2015, "EAEU"))
+    assert tests.did.leave_out == (("UKR",), ("EST", "LVA", "LTU"))
+    without = {**default, "tests": {**default["tests"], "did": None}}
+    assert PeriodTests.from_config(without).did is None
+    for settings in (networks, measures, tests):
         params = settings.params()
         assert yaml.safe_load(yaml.safe_dump(params)) == params  # plain values only
         assert type(settings).from_params(params) == settings

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from hubspoke import gravity, stats, tables
+from hubspoke.settings import PeriodTests
 
 SERIES_COLUMNS = ["layer", "metric", "variant", "threshold", "year", "value"]
 
@@ -41,32 +42,34 @@ def metric_series(
     return series.sort_values(SERIES_COLUMNS[:5], ignore_index=True, na_position="first")
 
 
-def trade_did(edges: pd.DataFrame, memberships: pd.DataFrame, params: Mapping) -> pd.DataFrame:
+def trade_did(
+    edges: pd.DataFrame, memberships: pd.DataFrame, settings: PeriodTests
+) -> pd.DataFrame:
     """The difference in differences of the spokes' trade (:mod:`hubspoke.gravity`) as rows of
     the period tests (series ``trade`` / ``bilateral_trade`` / weighted)."""
-    did = params["did"]
-    panel = gravity.flow_panel(edges, params["hub"])
+    did = settings.did
+    panel = gravity.flow_panel(edges, settings.hub)
     years = sorted(panel["year"].unique())
     spokes = sorted(set(panel["exporter"]) | set(panel["importer"]))
     blocs = {
-        b["break"]: gravity.member_years(
+        bloc.year: gravity.member_years(
             memberships,
-            b["org"],
+            bloc.org,
             spokes,
             years,
-            rule=params["rule"],
-            kinds=params["membership_kinds"],
+            rule=settings.rule,
+            kinds=settings.membership_kinds,
         )
-        for b in did["blocs"]
+        for bloc in did.blocs
     }
     rows = gravity.did_gravity(
         panel,
         blocs,
-        placebo_draws=did["placebo_draws"],
-        seed=params["seed"],
-        leads=did["leads"],
-        lags=did["lags"],
-        leave_out=did["leave_out"],
+        placebo_draws=did.placebo_draws,
+        seed=settings.seed,
+        leads=did.leads,
+        lags=did.lags,
+        leave_out=did.leave_out,
     )
     rows = rows.astype({"n_obs": "int64", "note": "string"})
     return rows.assign(
@@ -74,33 +77,34 @@ def trade_did(edges: pd.DataFrame, memberships: pd.DataFrame, params: Mapping) -
     )[stats.SERIES_KEY + stats.TEST_COLUMNS]
 
 
-def test_periods(paths: Mapping[str, str], params: Mapping) -> dict[str, tuple[pd.DataFrame, dict]]:
-    """Period summaries and tests of every series, plus the trade difference-in-differences."""
+def test_periods(
+    paths: Mapping[str, str], settings: PeriodTests
+) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """Period summaries and tests of every series, plus the trade difference in differences."""
     t = {name: tables.read_parquet(p) for name, p in paths.items()}
-    series = metric_series(t["centralization"], t["hub"], t["brokerage"], params["hub"])
+    series = metric_series(t["centralization"], t["hub"], t["brokerage"], settings.hub)
     periods, tests = stats.run_period_tests(
         series,
-        params["breaks"],
-        n_perm=params["n_perm"],
-        seed=params["seed"],
-        scheme=params["permutation_scheme"],
+        settings.breaks,
+        n_perm=settings.permutations,
+        seed=settings.seed,
+        scheme=settings.permutation_scheme,
     )
-    if params["did"] is not None:  # null: no difference in differences
-        tests = pd.concat([tests, trade_did(t["edges"], t["memberships"], params)])
+    if settings.did is not None:  # null: no difference in differences
+        tests = pd.concat([tests, trade_did(t["edges"], t["memberships"], settings)])
         tests = tests.reset_index(drop=True)
-    prov = tables.provenance(params, **{n: tables.sha256_file(p) for n, p in paths.items()})
+    hashes = {n: tables.sha256_file(p) for n, p in paths.items()}
+    prov = tables.provenance(settings.params(), **hashes)
     return {"periods": (periods, prov), "tests": (tests, prov)}
 
 
-def benchmark_gravity(
-    paths: Mapping[str, str], params: Mapping
-) -> dict[str, tuple[pd.DataFrame, dict]]:
+def benchmark_gravity(paths: Mapping[str, str], hub: str) -> dict[str, tuple[pd.DataFrame, dict]]:
     """The gravity benchmark (:func:`hubspoke.gravity.gravity_benchmark`): the hub's and the
     spokes' shares of the flows against what the GDPs and geography predict, and the fit."""
     t = {name: tables.read_parquet(p) for name, p in paths.items()}
     panel = gravity.benchmark_panel(t["edges"], t["gdp"], t["geography"], t["borders"])
-    shares, fit = gravity.gravity_benchmark(panel, params["hub"])
+    shares, fit = gravity.gravity_benchmark(panel, hub)
     shares = shares.astype({"measure": "string"})
     fit = fit.astype({"term": "string"})
-    prov = tables.provenance(params, **{n: tables.sha256_file(p) for n, p in paths.items()})
+    prov = tables.provenance({"hub": hub}, **{n: tables.sha256_file(p) for n, p in paths.items()})
     return {"gravity": (shares, prov), "gravity_fit": (fit, prov)}

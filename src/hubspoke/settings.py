@@ -134,4 +134,53 @@ class Measures(Section):
     require_hub_pairs: bool = field(metadata=config_key("missing_data.require_hub_pairs"))
 
 
-SECTIONS = (Networks, Measures)
+@dataclass(frozen=True)
+class Bloc:
+    """A break's bloc in the difference in differences (config ``tests.did.blocs``)."""
+
+    year: int
+    org: str
+
+
+@dataclass(frozen=True)
+class Did:
+    """The difference in differences of the spokes' trade (config ``tests.did``)."""
+
+    blocs: tuple[Bloc, ...]
+    placebo_draws: int
+    leads: int
+    lags: int
+    leave_out: tuple[tuple[str, ...], ...]
+
+
+def _did(value) -> Did | None:
+    if value is None or isinstance(value, Did):
+        return value
+    blocs = tuple(
+        b if isinstance(b, Bloc) else Bloc(b["break"] if "break" in b else b["year"], b["org"])
+        for b in value["blocs"]
+    )
+    return Did(
+        blocs=blocs,
+        placebo_draws=value["placebo_draws"],
+        leads=value["leads"],
+        lags=value["lags"],
+        leave_out=tuple(tuple(states) for states in value["leave_out"]),
+    )
+
+
+@dataclass(frozen=True)
+class PeriodTests(Section):
+    """What the period tests and the difference in differences read."""
+
+    hub: str = field(metadata=config_key("hub"))
+    breaks: tuple[int, ...] = field(metadata=config_key("breaks", tuple))
+    permutations: int = field(metadata=config_key("tests.permutations"))
+    permutation_scheme: str = field(metadata=config_key("tests.permutation_scheme"))
+    seed: int = field(metadata=config_key("tests.seed"))
+    did: Did | None = field(metadata=config_key("tests.did", _did))
+    rule: str = field(metadata=config_key("active_rule"))
+    membership_kinds: tuple[str, ...] = field(metadata=config_key("membership_kinds", _strings))
+
+
+SECTIONS = (Networks, Measures, PeriodTests)

@@ -28,7 +28,7 @@ from hubspoke.fingerprint import year_fingerprints
 from hubspoke.graphfiles import layer_paths
 from hubspoke.layers import NETWORK_INPUTS
 from hubspoke.reference import load_checks
-from hubspoke.settings import Measures, Networks
+from hubspoke.settings import Measures, Networks, PeriodTests
 from hubspoke.validate import load_inputs, load_table
 
 
@@ -103,6 +103,7 @@ INPUT_TABLES = sorted(config["inputs"])
 # the typed settings each stage reads (hubspoke.settings), passed whole as the rules' params
 NETWORKS = Networks.from_config(config)
 MEASURES = Measures.from_config(config)
+PERIOD_TESTS = PeriodTests.from_config(config)
 # one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
 FINGERPRINTS = year_fingerprints(
     {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, STATES, NETWORKS.rule

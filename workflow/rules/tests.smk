@@ -20,15 +20,7 @@ rule test_periods:
         mem_mb=2000,
         runtime=30,
     params:
-        hub=config["hub"],
-        breaks=config["breaks"],
-        n_perm=config["tests"]["permutations"],
-        permutation_scheme=config["tests"]["permutation_scheme"],
-        seed=config["tests"]["seed"],
-        did=config["tests"]["did"],
-        rule=config["active_rule"],
-        membership_kinds=config["membership_kinds"],
-        binarisation=config["binarisation"],
+        settings=PERIOD_TESTS.params(),
     script:
         "../scripts/test_periods.py"
 

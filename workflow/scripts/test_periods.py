@@ -1,9 +1,11 @@
 from hubspoke import periods, tables
+from hubspoke.settings import PeriodTests
 
 
 def main():
     paths = {t: snakemake.input[t] for t in snakemake.input.keys() if t != "code"}
-    for name, (df, prov) in periods.test_periods(paths, dict(snakemake.params)).items():
+    settings = PeriodTests.from_params(snakemake.params.settings)
+    for name, (df, prov) in periods.test_periods(paths, settings).items():
         tables.write_parquet(df, snakemake.output[name], prov)
 
 
