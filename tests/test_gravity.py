@@ -275,3 +275,14 @@ def test_a_bloc_of_every_spoke_is_collinear_with_the_fixed_effects():
     )
     did = rows[rows["test"] == "did"]
     assert did["p_value"].isna().all() and did["note"].str.contains("not identified").all()
+
+
+def test_without_flows_the_did_says_so_and_the_benchmark_is_empty():
+    empty = simulate(1).iloc[0:0]
+    rows = gravity.did_gravity(empty, {BREAK: {}}, placebo_draws=5, seed=1, leads=2, lags=2)
+    assert rows.loc[rows["test"] == "did", "note"].str.contains("no known flows").all()
+    edges, gdp, geography, borders = _benchmark_inputs(1)
+    panel = gravity.benchmark_panel(edges.iloc[0:0], gdp, geography, borders)
+    shares, fit = gravity.gravity_benchmark(panel, "HUB")
+    assert shares.empty and fit.empty
+    assert list(shares.columns) == gravity.SHARE_COLUMNS

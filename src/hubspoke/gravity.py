@@ -100,7 +100,9 @@ def treated(panel: pd.DataFrame, members: Mapping[str, frozenset[int]]) -> np.nd
     """1.0 where exporter and importer are both members in the flow's year."""
     year = panel["year"].to_numpy()
     inside = [
-        np.array([y in members.get(s, ()) for s, y in zip(panel[side], year, strict=True)])
+        np.array(
+            [y in members.get(s, ()) for s, y in zip(panel[side], year, strict=True)], dtype=bool
+        )
         for side in ("exporter", "importer")
     ]
     return (inside[0] & inside[1]).astype(np.float64)
@@ -252,6 +254,8 @@ def did_gravity(
         pairs = sorted(set(data.loc[data[term] > 0, "pair"]))
         if fit is None:
             note = "not identified: no treated flows, or treatment collinear with the effects"
+            if panel.empty:
+                note = "no known flows among the spokes (is the trade_flow layer configured?)"
             rows.append(_row("did", term, len(data), note))
             continue
         estimate = float(fit.coef()[term])
@@ -306,6 +310,10 @@ BENCHMARK_TERMS = (
 )
 
 
+SHARE_COLUMNS = ["year", "measure", "observed", "predicted", "ratio", "n_flows"]
+FIT_COLUMNS = ["term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_obs", "n_dropped"]
+
+
 def distance_km(lat_a, lon_a, lat_b, lon_b) -> np.ndarray:
     """Great-circle distance (haversine) between points given in degrees."""
     lat_a, lon_a, lat_b, lon_b = map(np.radians, (lat_a, lon_a, lat_b, lon_b))
@@ -358,6 +366,8 @@ def gravity_benchmark(panel: pd.DataFrame, hub: str) -> tuple[pd.DataFrame, pd.D
     share of the flows among the states, observed and predicted (on the flows the model could
     predict), and the coefficients."""
     usable = panel.dropna(subset=list(BENCHMARK_TERMS)).reset_index(drop=True)
+    if usable.empty:  # no trade_flow layer, or no GDP: nothing to compare (empty tables)
+        return pd.DataFrame(columns=SHARE_COLUMNS), pd.DataFrame(columns=FIT_COLUMNS)
     formula = f"value ~ {' + '.join(BENCHMARK_TERMS)} | year"
     fit = pf.fepois(formula, data=usable, vcov={"CRV1": "pair"}, **TOLERANCES)
     usable["predicted"] = fit.predict(type="response", atol=1e-12, btol=1e-12)
@@ -369,9 +379,7 @@ def gravity_benchmark(panel: pd.DataFrame, hub: str) -> tuple[pd.DataFrame, pd.D
             observed = group.loc[part, "value"].sum() / group["value"].sum()
             predicted = group.loc[part, "predicted"].sum() / group["predicted"].sum()
             rows.append((year, measure, observed, predicted, observed / predicted, len(group)))
-    shares = pd.DataFrame(
-        rows, columns=["year", "measure", "observed", "predicted", "ratio", "n_flows"]
-    )
+    shares = pd.DataFrame(rows, columns=SHARE_COLUMNS)
     coefficients = fit.tidy()
     table = pd.DataFrame(
         {
