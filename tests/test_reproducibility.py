@@ -50,8 +50,8 @@ def second_run(tmp_path_factory) -> Path:
 def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run):
     first = parquet_hashes(small_run)
     # 9 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests,
-    # the statements the reference checks cannot check, the gravity benchmark's 2 tables
-    assert len(first) == 9 + 8 * len(CHUNKS) + 8 + 4 + 1 + 2
+    # the statements the reference checks cannot check, the DiD, the gravity benchmark's 2
+    assert len(first) == 9 + 8 * len(CHUNKS) + 8 + 4 + 1 + 1 + 2
     assert parquet_hashes(second_run) == first
 
 

@@ -31,6 +31,7 @@ CROSS_YEAR = [
     "plot_series",
     "plot_trade_networks",
     "publish",
+    "test_did",
     "test_periods",
 ]
 JOB = re.compile(r"^(?:local)?rule (\w+):$")
@@ -110,7 +111,7 @@ def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
         "evaluate_claims",
         "explorer",  # shows the claims
         "publish",
-        "test_periods",  # reads the validated memberships, rewritten by validate_inputs
+        "test_did",  # reads the validated memberships, rewritten by validate_inputs
         "validate_inputs",
     ]
 

@@ -15,6 +15,7 @@ from hubspoke.settings import (
     Networks,
     PeriodTests,
     Subregion,
+    TradeDid,
 )
 
 
@@ -43,11 +44,12 @@ def test_settings_are_typed_and_survive_the_trip_through_a_rule(default):
     assert measures.binarisation["trade"] == Binarisation(0.05, (0.01, 0.02, 0.05, 0.1))
     assert (measures.null_binary, measures.null_seed) == ("fitness", 20100101)
     tests = PeriodTests.from_config(default)
-    assert tests.did.blocs == (Bloc(2010, "CU"), Bloc(2015, "EAEU"))
-    assert tests.did.leave_out == (("UKR",), ("EST", "LVA", "LTU"))
+    did = TradeDid.from_config(default)
+    assert did.did.blocs == (Bloc(2010, "CU"), Bloc(2015, "EAEU"))
+    assert did.did.leave_out == (("UKR",), ("EST", "LVA", "LTU"))
     without = {**default, "tests": {**default["tests"], "did": None}}
-    assert PeriodTests.from_config(without).did is None
-    for settings in (networks, measures, tests):
+    assert TradeDid.from_config(without).did is None
+    for settings in (networks, measures, tests, did):
         params = settings.params()
         assert yaml.safe_load(yaml.safe_dump(params)) == params  # plain values only
         assert type(settings).from_params(params) == settings

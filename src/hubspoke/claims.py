@@ -840,8 +840,12 @@ def evaluate_claims(
     nulls: pd.DataFrame,
     hub_metrics: pd.DataFrame,
     min_coverage: float = 1.0,
+    did: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The claims table (:data:`CLAIM_COLUMNS`), in the order of the claims and their tests.
+
+    ``did`` holds the difference-in-differences rows (``tests/did.parquet``, in the layout of
+    the period tests); claims read them as period tests.
 
     ``min_coverage`` is the configured ``coverage.min_share`` (:mod:`hubspoke.coverage`): the
     layer-years of ``hub_metrics`` whose coverage falls below it are missing for condition and
@@ -853,7 +857,9 @@ def evaluate_claims(
     tables = {
         "hub_metrics": _with_series_columns(hub_metrics),
         "nulls": _with_series_columns(nulls),
-        "period_tests": _with_series_columns(period_tests),
+        "period_tests": _with_series_columns(
+            period_tests if did is None else pd.concat([period_tests, did], ignore_index=True)
+        ),
         "periods": _with_series_columns(periods),
         "uncovered": _uncovered_years(hub_metrics, min_coverage),
     }

@@ -77,10 +77,24 @@ def trade_did(
     )[stats.SERIES_KEY + stats.TEST_COLUMNS]
 
 
+def test_did(
+    paths: Mapping[str, str], settings: PeriodTests
+) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """The difference in differences of the spokes' trade as its own job (it runs beside the
+    period tests): rows in the layout of the period tests, none when ``tests.did`` is null."""
+    t = {name: tables.read_parquet(p) for name, p in paths.items()}
+    if settings.did is None:
+        rows = pd.DataFrame(columns=stats.SERIES_KEY + stats.TEST_COLUMNS)
+    else:
+        rows = trade_did(t["edges"], t["memberships"], settings)
+    hashes = {n: tables.sha256_file(p) for n, p in paths.items()}
+    return {"did": (rows, tables.provenance(settings.params(), **hashes))}
+
+
 def test_periods(
     paths: Mapping[str, str], settings: PeriodTests
 ) -> dict[str, tuple[pd.DataFrame, dict]]:
-    """Period summaries and tests of every series, plus the trade difference in differences."""
+    """Period summaries and tests of every series."""
     t = {name: tables.read_parquet(p) for name, p in paths.items()}
     series = metric_series(t["centralization"], t["hub"], t["brokerage"], settings.hub)
     periods, tests = stats.run_period_tests(
@@ -90,9 +104,6 @@ def test_periods(
         seed=settings.seed,
         scheme=settings.permutation_scheme,
     )
-    if settings.did is not None:  # null: no difference in differences
-        tests = pd.concat([tests, trade_did(t["edges"], t["memberships"], settings)])
-        tests = tests.reset_index(drop=True)
     hashes = {n: tables.sha256_file(p) for n, p in paths.items()}
     prov = tables.provenance(settings.params(), **hashes)
     return {"periods": (periods, prov), "tests": (tests, prov)}

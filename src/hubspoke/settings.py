@@ -171,16 +171,24 @@ def _did(value) -> Did | None:
 
 @dataclass(frozen=True)
 class PeriodTests(Section):
-    """What the period tests and the difference in differences read."""
+    """What the period tests of the yearly series read."""
 
     hub: str = field(metadata=config_key("hub"))
     breaks: tuple[int, ...] = field(metadata=config_key("breaks", tuple))
     permutations: int = field(metadata=config_key("tests.permutations"))
     permutation_scheme: str = field(metadata=config_key("tests.permutation_scheme"))
     seed: int = field(metadata=config_key("tests.seed"))
+
+
+@dataclass(frozen=True)
+class TradeDid(Section):
+    """What the difference in differences of the spokes' trade reads."""
+
+    hub: str = field(metadata=config_key("hub"))
+    seed: int = field(metadata=config_key("tests.seed"))
     did: Did | None = field(metadata=config_key("tests.did", _did))
     rule: str = field(metadata=config_key("active_rule"))
     membership_kinds: tuple[str, ...] = field(metadata=config_key("membership_kinds", _strings))
 
 
-SECTIONS = (Networks, Measures, PeriodTests)
+SECTIONS = (Networks, Measures, PeriodTests, TradeDid)

@@ -28,7 +28,7 @@ from hubspoke.fingerprint import year_fingerprints
 from hubspoke.graphfiles import layer_paths
 from hubspoke.layers import NETWORK_INPUTS
 from hubspoke.reference import load_checks
-from hubspoke.settings import Measures, Networks, PeriodTests
+from hubspoke.settings import Measures, Networks, PeriodTests, TradeDid
 from hubspoke.validate import load_inputs, load_table
 
 
@@ -104,6 +104,7 @@ INPUT_TABLES = sorted(config["inputs"])
 NETWORKS = Networks.from_config(config)
 MEASURES = Measures.from_config(config)
 PERIOD_TESTS = PeriodTests.from_config(config)
+TRADE_DID = TradeDid.from_config(config)
 # one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
 FINGERPRINTS = year_fingerprints(
     {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, STATES, NETWORKS.rule
@@ -178,6 +179,7 @@ def staged_outputs():
                 "nulls",
                 "periods",
                 "period_tests",
+                "did",
                 "claims",
                 "reference_checks",
                 "reference_not_checkable",

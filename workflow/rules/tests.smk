@@ -3,8 +3,6 @@ rule test_periods:
         centralization=staged("metrics/centralization.parquet"),
         hub=staged("metrics/hub.parquet"),
         brokerage=staged("metrics/brokerage.parquet"),
-        edges=staged("networks/edges.parquet"),
-        memberships=staged("inputs/memberships.parquet"),
         code=lib("periods"),
     output:
         periods=staged("tests/periods.parquet"),
@@ -23,6 +21,29 @@ rule test_periods:
         settings=PERIOD_TESTS.params(),
     script:
         "../scripts/test_periods.py"
+
+
+rule test_did:
+    input:
+        edges=staged("networks/edges.parquet"),
+        memberships=staged("inputs/memberships.parquet"),
+        code=lib("periods"),
+    output:
+        did=staged("tests/did.parquet"),
+    log:
+        logged("test_did.log"),
+    # as long as the period tests: start it early, beside them
+    priority: 1
+    conda:
+        "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        settings=TRADE_DID.params(),
+    script:
+        "../scripts/test_did.py"
 
 
 rule benchmark_gravity:
@@ -54,6 +75,7 @@ rule evaluate_claims:
         claims=config["claims"],
         periods=staged("tests/periods.parquet"),
         tests=staged("tests/period_tests.parquet"),
+        did=staged("tests/did.parquet"),
         nulls=staged("tests/nulls.parquet"),
         hub=staged("metrics/hub.parquet"),
         code=lib("claims"),

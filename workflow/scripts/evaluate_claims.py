@@ -3,7 +3,8 @@ from hubspoke import claims, tables
 
 def main():
     read = {
-        t: tables.read_parquet(snakemake.input[t]) for t in ("periods", "tests", "nulls", "hub")
+        t: tables.read_parquet(snakemake.input[t])
+        for t in ("periods", "tests", "did", "nulls", "hub")
     }
     df = claims.evaluate_claims(
         claims.load_claims(snakemake.input.claims),
@@ -15,6 +16,7 @@ def main():
         nulls=read["nulls"],
         hub_metrics=read["hub"],
         min_coverage=snakemake.params.min_coverage,
+        did=read["did"],
     )
     prov = tables.provenance(
         dict(snakemake.params),
