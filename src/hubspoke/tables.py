@@ -44,13 +44,6 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def sha256_frame(df: pd.DataFrame) -> str:
-    """Content hash of a DataFrame (values and column names), independent of file encoding."""
-    h = hashlib.sha256(json.dumps(list(map(str, df.columns))).encode())
-    h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
-    return h.hexdigest()
-
-
 def sha256_json(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -130,3 +123,20 @@ def run_job(job: Callable[[], None], log_path: str | None = None) -> None:
     finally:
         log.info("finished in %.2f s", time.perf_counter() - start)
         handler.close()
+
+
+def data_inputs(job) -> dict[str, str]:
+    """A workflow job's named inputs (``snakemake.input``) without ``code``, the library files a
+    rule lists so that editing them reruns it."""
+    return {name: job.input[name] for name in job.input.keys() if name != "code"}
+
+
+def run_stage(job, stage: Callable[[dict[str, str]], Mapping]) -> None:
+    """Run a workflow job whose stage maps its data inputs to ``{output name: (table,
+    provenance)}``, write each table to the output of that name, and log as :func:`run_job`."""
+
+    def body() -> None:
+        for name, (df, prov) in stage(data_inputs(job)).items():
+            write_parquet(df, job.output[name], prov)
+
+    run_job(body, job.log[0])

@@ -3,7 +3,7 @@ from hubspoke.settings import Measures, Networks
 
 
 def main():
-    paths = {t: snakemake.input[t] for t in snakemake.input.keys() if t != "code"}
+    paths = tables.data_inputs(snakemake)
     p = snakemake.params
     tables_ = pipeline.analyse_years(
         paths,

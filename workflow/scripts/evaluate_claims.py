@@ -20,7 +20,7 @@ def main():
     )
     prov = tables.provenance(
         dict(snakemake.params),
-        **{t: tables.sha256_file(p) for t, p in snakemake.input.items() if t != "code"},
+        **{t: tables.sha256_file(p) for t, p in tables.data_inputs(snakemake).items()},
     )
     tables.write_parquet(df, snakemake.output.parquet, prov)
     tables.write_csv(df, snakemake.output.csv)
