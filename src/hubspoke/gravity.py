@@ -98,11 +98,11 @@ def member_years(
 
 def treated(panel: pd.DataFrame, members: Mapping[str, frozenset[int]]) -> np.ndarray:
     """1.0 where exporter and importer are both members in the flow's year."""
-    year = panel["year"].to_numpy()
+    member = pd.MultiIndex.from_tuples(
+        [(s, y) for s, years in members.items() for y in years], names=["state", "year"]
+    )
     inside = [
-        np.array(
-            [y in members.get(s, ()) for s, y in zip(panel[side], year, strict=True)], dtype=bool
-        )
+        pd.MultiIndex.from_arrays([panel[side], panel["year"]]).isin(member)
         for side in ("exporter", "importer")
     ]
     return (inside[0] & inside[1]).astype(np.float64)
@@ -168,11 +168,12 @@ def randomization_p(
     members = blocs[brk]
     actual = tuple(sorted(members))
     sets, enumerated = _placebo_sets(spokes, len(actual), actual, draws, seed)
+    data, term = _terms(blocs, panel), f"bloc_x_{brk}"  # the other breaks' terms stay
     estimates = []
     for spoke_set in sets:
-        placebo = {**blocs, brk: _relabel(members, spoke_set)}
-        fit = _fit(_terms(placebo, panel), [f"bloc_x_{b}" for b in blocs])
-        estimates.append(np.nan if fit is None else float(fit.coef()[f"bloc_x_{brk}"]))
+        placebo = data.assign(**{term: treated(panel, _relabel(members, spoke_set))})
+        fit = _fit(placebo, [f"bloc_x_{b}" for b in blocs])
+        estimates.append(np.nan if fit is None else float(fit.coef()[term]))
     estimates = np.array(estimates)
     estimates = estimates[np.isfinite(estimates)]
     tol = 1e-9 * max(1.0, abs(estimate))

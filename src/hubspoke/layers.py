@@ -87,14 +87,11 @@ class InputRows:
             inside = table[self.year].isin(list(years)).to_numpy()
             year = table[self.year].to_numpy()[inside]
             return pd.DataFrame({"row": np.flatnonzero(inside), "year": year})
-        start, end = self.spell_start(table), table[self.end]
-        frames = [
-            pd.DataFrame(
-                {"row": np.flatnonzero(networks.active_in_year(start, end, y, rule))}
-            ).assign(year=y)
-            for y in years
-        ]
-        return pd.concat(frames, ignore_index=True)
+        spells = pd.DataFrame(
+            {"row": np.arange(len(table)), "start": self.spell_start(table).to_numpy(),
+             "end": table[self.end].to_numpy()}
+        )  # fmt: skip
+        return networks.yearly_spells(spells, "start", "end", years, rule)[["row", "year"]]
 
 
 INPUT_ROWS: dict[str, InputRows] = {
@@ -224,17 +221,13 @@ def _treaties(c: Context) -> pd.DataFrame:
     return networks.treaty_edges(spells, c.years, c.settings.rule)
 
 
-def _membership(depth_weighted: bool) -> Callable[[Context], pd.DataFrame]:
+def _membership_layer(name: str, unit: str, meaning: str, depth_weighted: bool) -> Layer:
+    """A layer of shared memberships: the counted spells (of the counted kinds in the counted
+    organisations; of depth > 0 when ``depth_weighted``), each weighted by 1 or by depth."""
+
     def build(c: Context) -> pd.DataFrame:
         orgs = c.inputs["organisations"]
         return networks.membership_edges(c.active_memberships, orgs, depth_weighted)
-
-    return build
-
-
-def _counted_memberships(depth_weighted: bool) -> Callable[[Context, pd.DataFrame], np.ndarray]:
-    """The membership spells of the counted kinds in the counted organisations (of depth > 0
-    for the depth-weighted layer)."""
 
     def counts(c: Context, memberships: pd.DataFrame) -> np.ndarray:
         orgs = c.counted_organisations
@@ -244,7 +237,10 @@ def _counted_memberships(depth_weighted: bool) -> Callable[[Context, pd.DataFram
         kinds = memberships["kind"].isin(c.settings.membership_kinds)
         return (kinds & memberships["org_id"].isin(orgs)).to_numpy()
 
-    return counts
+    return Layer(
+        name, directed=False, unit=unit, meaning=meaning, table="memberships", build=build,
+        counts=counts,
+    )  # fmt: skip
 
 
 for _layer in (
@@ -286,23 +282,12 @@ for _layer in (
         table="treaties",
         build=_treaties,
     ),
-    Layer(
-        "membership",
-        directed=False,
-        unit="organisations",
-        meaning="organisations both states belong to",
-        table="memberships",
-        build=_membership(depth_weighted=False),
-        counts=_counted_memberships(depth_weighted=False),
-    ),
-    Layer(
+    _membership_layer("membership", "organisations", "organisations both states belong to", False),
+    _membership_layer(
         "membership_depth",
-        directed=False,
-        unit="depth points",
-        meaning="shared organisations weighted by economic integration depth (1-4)",
-        table="memberships",
-        build=_membership(depth_weighted=True),
-        counts=_counted_memberships(depth_weighted=True),
+        "depth points",
+        "shared organisations weighted by economic integration depth (1-4)",
+        True,
     ),
 ):
     register(_layer)

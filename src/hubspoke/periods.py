@@ -87,8 +87,7 @@ def test_did(
         rows = pd.DataFrame(columns=stats.SERIES_KEY + stats.TEST_COLUMNS)
     else:
         rows = trade_did(t["edges"], t["memberships"], settings)
-    hashes = {n: tables.sha256_file(p) for n, p in paths.items()}
-    return {"did": (rows, tables.provenance(settings.params(), **hashes))}
+    return {"did": (rows, tables.file_provenance(settings.params(), paths))}
 
 
 def test_periods(
@@ -104,8 +103,7 @@ def test_periods(
         seed=settings.seed,
         scheme=settings.permutation_scheme,
     )
-    hashes = {n: tables.sha256_file(p) for n, p in paths.items()}
-    prov = tables.provenance(settings.params(), **hashes)
+    prov = tables.file_provenance(settings.params(), paths)
     return {"periods": (periods, prov), "tests": (tests, prov)}
 
 
@@ -117,5 +115,5 @@ def benchmark_gravity(paths: Mapping[str, str], hub: str) -> dict[str, tuple[pd.
     shares, fit = gravity.gravity_benchmark(panel, hub)
     shares = shares.astype({"measure": "string"})
     fit = fit.astype({"term": "string"})
-    prov = tables.provenance({"hub": hub}, **{n: tables.sha256_file(p) for n, p in paths.items()})
+    prov = tables.file_provenance({"hub": hub}, paths)
     return {"gravity": (shares, prov), "gravity_fit": (fit, prov)}

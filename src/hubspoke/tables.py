@@ -67,6 +67,11 @@ def provenance(params: Mapping | None = None, **inputs: str) -> dict:
     }
 
 
+def file_provenance(params: Mapping | None, paths: Mapping[str, str | Path]) -> dict:
+    """:func:`provenance` of a job that read the files ``paths`` (name -> path) whole."""
+    return provenance(params, **{name: sha256_file(path) for name, path in paths.items()})
+
+
 def write_parquet(df: pd.DataFrame, path: str | Path, prov: Mapping) -> None:
     """Write ``df`` atomically (temporary file, then rename) with provenance metadata.
 

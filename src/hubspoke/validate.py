@@ -28,7 +28,7 @@ from hubspoke.codedeps import module_files
 from hubspoke.countries import iso3_codes
 from hubspoke.coverage import source_key
 from hubspoke.errors import InputError
-from hubspoke.tables import provenance, read_provenance, sha256_file
+from hubspoke.tables import file_provenance, read_provenance, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -461,7 +461,7 @@ def validate_inputs(paths: Mapping[str, str | Path]) -> dict[str, tuple[pd.DataF
     return {
         name: (
             load_table(path, name),
-            {**provenance(None, **{name: sha256_file(path)}), "validator": validator_sha256()},
+            {**file_provenance(None, {name: path}), "validator": validator_sha256()},
         )
         for name, path in paths.items()
     }

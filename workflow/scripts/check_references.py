@@ -9,10 +9,7 @@ def main():
         tables.read_parquet(snakemake.input.trade_world),
         reconciliation=snakemake.params.reconciliation,
     )
-    prov = tables.provenance(
-        dict(snakemake.params),
-        **{t: tables.sha256_file(p) for t, p in tables.data_inputs(snakemake).items()},
-    )
+    prov = tables.file_provenance(dict(snakemake.params), tables.data_inputs(snakemake))
     tables.write_parquet(df, snakemake.output.parquet, prov)
     tables.write_csv(df, snakemake.output.csv)
     statements = reference.not_checkable_table(reference.load_not_checkable(checks))

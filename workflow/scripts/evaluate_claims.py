@@ -18,10 +18,7 @@ def main():
         min_coverage=snakemake.params.min_coverage,
         did=read["did"],
     )
-    prov = tables.provenance(
-        dict(snakemake.params),
-        **{t: tables.sha256_file(p) for t, p in tables.data_inputs(snakemake).items()},
-    )
+    prov = tables.file_provenance(dict(snakemake.params), tables.data_inputs(snakemake))
     tables.write_parquet(df, snakemake.output.parquet, prov)
     tables.write_csv(df, snakemake.output.csv)
 
