@@ -15,7 +15,7 @@ Rows (each figure a ratio where a peer exists, peer time / hubspoke time):
   measure, with the largest difference of the values; Burt's constraint against networkx;
 - nulls: the null models of one year at n = 200 with 1000 replicates (seconds, peak memory);
 - world: the workflow on the world trade input (``--world``, built by
-  ``python -m hubspoke.build_raw --states all``) with config/examples/world.yaml (wall
+  ``python -m hubspoke.sources.build_raw --states all``) with config/examples/world.yaml (wall
   seconds, jobs, peak memory of the whole process tree).
 
 Times are per call, the mean over enough calls to take about half a second, after one warm-up
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import psutil
 
-from hubspoke import brokerage, centralization, hubness
+from hubspoke.measures import brokerage, centralization, hubness
 
 ROOT = Path(__file__).resolve().parents[1]
 # (nodes, density) of the random directed graphs: density 0.3 at every size, and a sparse
@@ -217,7 +217,7 @@ def kernel_rows(workdir: Path) -> list[dict]:
 
 NULLS_SCRIPT = """
 import resource, time, numpy as np
-from hubspoke import nulls, yearly
+from hubspoke.measures import nulls, yearly
 rng = np.random.default_rng(1)
 n = 200
 A = np.triu(rng.random((n, n)) < 0.1, 1); A = (A | A.T).astype(float)

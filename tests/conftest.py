@@ -22,7 +22,7 @@ def shared_data() -> Path:
 def dots_post_soviet(shared_data):
     """The real DOTS workbooks of the 15 post-Soviet reporters (read once per session)."""
     from hubspoke.countries import POST_SOVIET
-    from hubspoke.io.dots import read_dots_folder
+    from hubspoke.sources.dots import read_dots_folder
 
     return read_dots_folder(shared_data / "imf-dots", POST_SOVIET)
 
@@ -119,4 +119,3 @@ def small_run(tmp_path_factory) -> Path:
     cwd = small_workdir(tmp_path_factory.mktemp("small_run"))
     snakemake(cwd, "--configfile", "small.yaml")
     return cwd
-

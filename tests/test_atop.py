@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hubspoke.errors import InputError
-from hubspoke.io.atop import read_atop_members
+from hubspoke.sources.atop import read_atop_members
 
 FIXTURE = "atop/atop_members.csv"
 FIXTURES = Path(__file__).parent / "fixtures"

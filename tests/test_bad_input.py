@@ -22,7 +22,7 @@ from conftest import copy_run
 from test_dots import write_dots
 from test_workflow import snakemake
 
-from hubspoke.fingerprint import year_fingerprints
+from hubspoke.dag.fingerprint import year_fingerprints
 from hubspoke.validate import load_inputs
 
 ERROR = "hubspoke: error: "
@@ -544,11 +544,11 @@ def test_bom_and_windows_line_ends_are_read_as_the_same_table(small_run, tmp_pat
     assert fingerprints[0] == fingerprints[1]
 
 
-# --- the DOTS importer (python -m hubspoke.build_raw) --------------------------------------------
+# --- the DOTS importer (python -m hubspoke.sources.build_raw) ------------------------------
 
 
 def build_raw(shared: Path) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "hubspoke.build_raw", "--shared", str(shared)]
+    cmd = [sys.executable, "-m", "hubspoke.sources.build_raw", "--shared", str(shared)]
     cmd += ["--out", str(shared / "out"), "--states", "KAZ,RUS", "--years", "2018-2019"]
     return subprocess.run(cmd, capture_output=True, text=True)
 

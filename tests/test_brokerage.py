@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke.brokerage import (
+from hubspoke.measures.brokerage import (
     ROLES,
     TABLE_ROLES,
     broker_ties,

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke.build_raw import (
+from hubspoke.countries import POST_SOVIET
+from hubspoke.sources.build_raw import (
     main,
     parse_states,
     parse_years,
@@ -16,7 +17,6 @@ from hubspoke.build_raw import (
     unmapped_summary,
     write_table,
 )
-from hubspoke.countries import POST_SOVIET
 from hubspoke.validate import load_table
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -30,15 +30,17 @@ def dots_flows(rows):
 
 @pytest.fixture
 def flows():
-    return dots_flows([
-        ("RUS", "KAZ", 2000, "export_fob", 10.0, False),
-        ("RUS", "KAZ", 2000, "import_cif", np.nan, False),  # empty DOTS cell
-        ("RUS", "CHN", 2000, "export_fob", 5.5, True),
-        ("RUS", "CHN", 2000, "import_cif", np.nan, False),  # not reported: no row
-        ("RUS", "USA", 1999, "export_fob", 7.0, False),  # outside the years: no row
-        ("USA", "RUS", 2000, "export_fob", 3.0, False),  # reporter out of scope: no row
-        ("KAZ", "RUS", 2001, "import_cif", 0.25, False),
-    ])
+    return dots_flows(
+        [
+            ("RUS", "KAZ", 2000, "export_fob", 10.0, False),
+            ("RUS", "KAZ", 2000, "import_cif", np.nan, False),  # empty DOTS cell
+            ("RUS", "CHN", 2000, "export_fob", 5.5, True),
+            ("RUS", "CHN", 2000, "import_cif", np.nan, False),  # not reported: no row
+            ("RUS", "USA", 1999, "export_fob", 7.0, False),  # outside the years: no row
+            ("USA", "RUS", 2000, "export_fob", 3.0, False),  # reporter out of scope: no row
+            ("KAZ", "RUS", 2001, "import_cif", 0.25, False),
+        ]
+    )
 
 
 def test_trade_table_rows(flows):
@@ -59,11 +61,16 @@ def test_trade_table_rows(flows):
 
 
 def test_trade_world_table():
-    aggregates = pd.DataFrame({
-        "reporter": ["RUS", "RUS", "RUS"], "aggregate": ["World", "Euro Area", "World"],
-        "year": [2000, 2000, 1999], "flow": ["export_fob"] * 3, "value_usd_m": [100.0, 40.0, 90.0],
-        "is_estimate": [False, False, False],
-    })
+    aggregates = pd.DataFrame(
+        {
+            "reporter": ["RUS", "RUS", "RUS"],
+            "aggregate": ["World", "Euro Area", "World"],
+            "year": [2000, 2000, 1999],
+            "flow": ["export_fob"] * 3,
+            "value_usd_m": [100.0, 40.0, 90.0],
+            "is_estimate": [False, False, False],
+        }
+    )
     table = trade_world_table(aggregates, ["KAZ", "RUS"], (2000, 2000))
     # 2 reporters x 1 year x 2 flows, only RUS's 2000 exports reported
     assert len(table) == 4
@@ -73,11 +80,16 @@ def test_trade_world_table():
 
 def test_writer_round_trips_floats_and_is_stable(tmp_path):
     values = [0.1, 1 / 3, 4.2e-05, 13682.530731, 6.584860343110321, 9876543.21, np.nan, 0.0]
-    frame = pd.DataFrame({
-        "reporter": "RUS", "year": range(2000, 2000 + len(values)), "flow": "export_fob",
-        "value_usd_m": values, "is_estimate": [True] + [False] * (len(values) - 1),
-        "source": "synthetic",
-    }).iloc[::-1]  # the writer sorts by the key
+    frame = pd.DataFrame(
+        {
+            "reporter": "RUS",
+            "year": range(2000, 2000 + len(values)),
+            "flow": "export_fob",
+            "value_usd_m": values,
+            "is_estimate": [True] + [False] * (len(values) - 1),
+            "source": "synthetic",
+        }
+    ).iloc[::-1]  # the writer sorts by the key
     path = tmp_path / "trade_world.csv"
     loaded = write_table(frame, path, "trade_world")
     np.testing.assert_array_equal(loaded["value_usd_m"].to_numpy(), np.array(values))
@@ -92,12 +104,17 @@ def test_writer_round_trips_floats_and_is_stable(tmp_path):
 
 
 def test_writer_dates(tmp_path):
-    frame = pd.DataFrame({
-        "org_id": ["B", "A"], "state": ["KAZ", "RUS"], "kind": ["full", "observer"],
-        "start": pd.to_datetime(["2015-01-01", "1993-12-03"]),
-        "end": pd.to_datetime([None, "2009-08-18"]), "date_precision": ["day", "year"],
-        "source": ["synthetic", "synthetic"],
-    })
+    frame = pd.DataFrame(
+        {
+            "org_id": ["B", "A"],
+            "state": ["KAZ", "RUS"],
+            "kind": ["full", "observer"],
+            "start": pd.to_datetime(["2015-01-01", "1993-12-03"]),
+            "end": pd.to_datetime([None, "2009-08-18"]),
+            "date_precision": ["day", "year"],
+            "source": ["synthetic", "synthetic"],
+        }
+    )
     path = tmp_path / "memberships.csv"
     write_table(frame, path, "memberships")
     assert path.read_text().splitlines() == [
@@ -108,13 +125,15 @@ def test_writer_dates(tmp_path):
 
 
 def test_unmapped_summary():
-    unmapped = pd.DataFrame({
-        "reporter": ["RUS", "KAZ", "RUS", "RUS"],
-        "partner_name": ["Yugoslavia", "Yugoslavia", "USSR", "Eastern Germany"],
-        "first_year": pd.array([1992, 1994, 1980, pd.NA], dtype="Int64"),
-        "last_year": pd.array([1999, 1995, 1990, pd.NA], dtype="Int64"),
-        "n_values": [16, 3, 20, 0],
-    })
+    unmapped = pd.DataFrame(
+        {
+            "reporter": ["RUS", "KAZ", "RUS", "RUS"],
+            "partner_name": ["Yugoslavia", "Yugoslavia", "USSR", "Eastern Germany"],
+            "first_year": pd.array([1992, 1994, 1980, pd.NA], dtype="Int64"),
+            "last_year": pd.array([1999, 1995, 1990, pd.NA], dtype="Int64"),
+            "n_values": [16, 3, 20, 0],
+        }
+    )
     assert unmapped_summary(unmapped, (1992, 2020)) == [
         "Yugoslavia: 19 values, 1992-1999, reported by KAZ, RUS"
     ]
@@ -153,8 +172,9 @@ def trade():
 
 
 def test_committed_trade_tables_validate(trade):
-    world = load_table(RAW / "trade_world.csv", "trade_world", states=POST_SOVIET,
-                       years=(1992, 2020))
+    world = load_table(
+        RAW / "trade_world.csv", "trade_world", states=POST_SOVIET, years=(1992, 2020)
+    )
     assert len(world) == 15 * 29 * 2
     # every ordered pair of the 15 states, 29 years, 2 flows is an explicit row
     among = trade[trade["partner"].isin(POST_SOVIET)]
@@ -165,7 +185,8 @@ def test_committed_trade_tables_validate(trade):
 def test_trade_values_are_the_dots_values(trade, dots_post_soviet):
     dots = dots_post_soviet.flows
     merged = trade.astype({"reporter": object, "partner": object}).merge(
-        dots, on=["reporter", "partner", "year", "flow"], how="left", suffixes=("", "_dots"))
+        dots, on=["reporter", "partner", "year", "flow"], how="left", suffixes=("", "_dots")
+    )
     np.testing.assert_array_equal(merged["value_usd_m"], merged["value_usd_m_dots"])
     # explicit rows for pairs DOTS does not list at all have no DOTS flag: not an estimate
     assert (merged["is_estimate"] == merged["is_estimate_dots"].eq(True)).all()
@@ -174,15 +195,20 @@ def test_trade_values_are_the_dots_values(trade, dots_post_soviet):
 
 def test_russia_exports_to_kazakhstan_2019(trade):
     # IMF DOTS, Russia's exports (FOB) to Kazakhstan 2019: US$ 13,682.5 million.
-    row = trade[(trade["reporter"] == "RUS") & (trade["partner"] == "KAZ")
-                & (trade["year"] == 2019) & (trade["flow"] == "export_fob")]
+    row = trade[
+        (trade["reporter"] == "RUS")
+        & (trade["partner"] == "KAZ")
+        & (trade["year"] == 2019)
+        & (trade["flow"] == "export_fob")
+    ]
     assert row["value_usd_m"].item() == pytest.approx(13682.5, abs=0.05)
 
 
 def test_all_105_pairs_are_covered(trade):
     reported = trade[trade["partner"].isin(POST_SOVIET) & trade["value_usd_m"].notna()]
-    pairs = {tuple(sorted(pair)) for pair in zip(reported["reporter"], reported["partner"],
-                                                  strict=True)}
+    pairs = {
+        tuple(sorted(pair)) for pair in zip(reported["reporter"], reported["partner"], strict=True)
+    }
     assert pairs == set(combinations(POST_SOVIET, 2))
     assert len(pairs) == 105  # 15 * 14 / 2
 

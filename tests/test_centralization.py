@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
-from hubspoke.centralization import MEASURES, as_adjacency, centrality, centralization
+from hubspoke.measures.centralization import MEASURES, as_adjacency, centrality, centralization
 
 
 def undirected(n, edges, weights=None):

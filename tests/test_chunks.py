@@ -2,7 +2,7 @@
 
 import pytest
 
-from hubspoke.chunks import year_chunks
+from hubspoke.dag.chunks import year_chunks
 
 
 def test_blocks_are_aligned_on_multiples_of_the_block_size():

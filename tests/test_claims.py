@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from hubspoke import claims
 from hubspoke.errors import InputError
+from hubspoke.inference import claims
 
 FIXTURES = Path(__file__).parent / "fixtures" / "claims"
 REPO = Path(__file__).resolve().parents[1]
@@ -542,3 +542,11 @@ def test_fixture_claims_evaluate(evaluate):
 def test_shipped_claims_are_valid():
     shipped = claims.load_claims(REPO / "config" / "claims.yaml")
     assert [c["id"] for c in shipped] == ["H1", "H2", "H3", "H4", "H5"]
+
+
+def test_the_schema_of_a_claims_file_agrees_with_the_code_that_evaluates_it():
+    """The claims schema (inference/claims.yaml) is the one declaration of a claims file:
+    its test kinds and operators are the ones the evaluation knows."""
+    kinds = claims.CLAIM_SCHEMA["properties"]["tests"]["items"]["properties"]["kind"]["enum"]
+    assert set(kinds) == set(claims.TEST_SCHEMAS)
+    assert set(claims.TEST_SCHEMAS["condition"]["properties"]["op"]["enum"]) == set(claims.OPS)

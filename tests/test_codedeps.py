@@ -2,7 +2,7 @@
 
 import ast
 
-from hubspoke import codedeps
+from hubspoke.dag import codedeps
 
 
 def _parsed_imports(path):
@@ -28,19 +28,39 @@ def test_the_scan_reads_parenthesised_aliased_and_commented_imports(tmp_path, mo
     source = tmp_path / "m.py"
     source.write_text(
         "from hubspoke import (\n    layers as registry,  # the registry\n    networks,\n)\n"
-        "import hubspoke.stats\n    from hubspoke.tables import write_parquet\nimport numpy\n"
+        "import hubspoke.inference.stats\n"
+        "    from hubspoke.tables import write_parquet\nimport numpy\n"
     )
     assert codedeps._imports(source) == {
         "hubspoke",
         "hubspoke.layers",
         "hubspoke.networks",
-        "hubspoke.stats",
+        "hubspoke.inference.stats",
         "hubspoke.tables",
         "hubspoke.tables.write_parquet",
     }
 
 
 def test_a_rule_depends_on_what_its_module_imports_transitively():
-    files = {p.name for p in codedeps.module_files("pipeline")}
-    assert {"pipeline.py", "layers.py", "networks.py", "settings.py", "tables.py"} <= files
-    assert "outputs.yaml" in files and "claims.py" not in files
+    files = {
+        str(p.relative_to(codedeps.ROOT))
+        for p in codedeps.module_files("stages.runner", "stages.analyse_years")
+    }
+    expected = {
+        "stages/analyse_years.py",
+        "stages/runner.py",
+        "measures/yearly.py",
+        "measures/nulls.py",
+        "layers.py",
+        "networks.py",
+        "settings.py",
+        "tables.py",
+        "seeds.py",
+        "outputs.yaml",
+        # importing a module runs its packages' __init__ files
+        "__init__.py",
+        "stages/__init__.py",
+        "measures/__init__.py",
+    }
+    assert expected <= files
+    assert "inference/claims.py" not in files and "stages/figures.py" not in files

@@ -81,8 +81,21 @@ def test_cow_to_iso3_known_differences_from_gleditsch_ward():
     # 817 Republic of Vietnam, 946 Kiribati, 947 Tuvalu, 955 Tonga, 970 Nauru.
     codes = [255, 260, 316, 315, 345, 679, 680, 816, 817, 946, 947, 955, 970, 2, 365]
     assert cow_to_iso3(codes) == [
-        "DEU", None, "CZE", None, "SRB", "YEM", None, "VNM", None, "KIR", "TUV", "TON", "NRU",
-        "USA", "RUS",
+        "DEU",
+        None,
+        "CZE",
+        None,
+        "SRB",
+        "YEM",
+        None,
+        "VNM",
+        None,
+        "KIR",
+        "TUV",
+        "TON",
+        "NRU",
+        "USA",
+        "RUS",
     ]
 
 

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke.build_raw import covariate_tables
 from hubspoke.countries import POST_SOVIET
 from hubspoke.errors import InputError
-from hubspoke.io.geography import read_countries_json
-from hubspoke.io.worldbank_gdp import read_worldbank_gdp
+from hubspoke.sources.build_raw import covariate_tables
+from hubspoke.sources.geography import read_countries_json
+from hubspoke.sources.worldbank_gdp import read_worldbank_gdp
 from hubspoke.validate import load_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "covariates"

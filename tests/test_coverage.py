@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from test_claims import BREAKS, RANK1, claim, hub_table, periods_table
 
-from hubspoke import claims, coverage, validate
+from hubspoke import coverage, validate
 from hubspoke.errors import InputError
+from hubspoke.inference import claims
 from hubspoke.settings import Networks
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pytest
 
 from hubspoke.countries import POST_SOVIET
 from hubspoke.errors import InputError
-from hubspoke.io.cow_igo import cow_igo_spells, read_cow_igo_state_year, year_spells
+from hubspoke.sources.cow_igo import cow_igo_spells, read_cow_igo_state_year, year_spells
 
 FIXTURE = "cow_igo/state_year.csv"
 FIXTURES = Path(__file__).parent / "fixtures"

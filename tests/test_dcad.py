@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hubspoke.errors import InputError
-from hubspoke.io.dcad import read_dcad
+from hubspoke.sources.dcad import read_dcad
 
 FIXTURE = "dcad/dcad_main.csv"
 FIXTURES = Path(__file__).parent / "fixtures"

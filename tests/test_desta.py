@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hubspoke.errors import InputError
-from hubspoke.io.desta import (
+from hubspoke.sources.desta import (
     desta_spells,
     huggo_member_dates,
     read_desta_list,

@@ -5,18 +5,21 @@ import pytest
 
 from hubspoke.countries import POST_SOVIET
 from hubspoke.errors import InputError
-from hubspoke.io.dots import read_dots_folder, read_dots_workbook
+from hubspoke.sources.dots import read_dots_folder, read_dots_workbook
 
 YEARS = ("2018", "2019")
 
 
-def write_dots(path, reporter="Kazakhstan, Rep. of", sheets=None, *, unit="US Dollars, Millions",
-               top_padding=0):
+def write_dots(
+    path, reporter="Kazakhstan, Rep. of", sheets=None, *, unit="US Dollars, Millions", top_padding=0
+):
     """Write a workbook in the IMF portal layout: reporter in B4, unit in B5, years from C7,
     partner rows below. ``sheets`` maps a sheet name to its partner rows (name, *values)."""
     if sheets is None:
-        sheets = {"Exports, FOB": [("Russian Federation", 1.0, 2.0)],
-                  "Imports, CIF": [("Russian Federation", 3.0, 4.0)]}
+        sheets = {
+            "Exports, FOB": [("Russian Federation", 1.0, 2.0)],
+            "Imports, CIF": [("Russian Federation", 3.0, 4.0)],
+        }
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for title, partners in sheets.items():
@@ -53,8 +56,9 @@ def workbook(tmp_path):
     ]
     imports = [("Russian Federation", 20.25, None), ("Belarus, Rep. of", None, "2 e")]
     return read_dots_workbook(
-        write_dots(tmp_path / "DOTS_7.xlsx", sheets={"Exports, FOB": exports,
-                                                     "Imports, CIF": imports})
+        write_dots(
+            tmp_path / "DOTS_7.xlsx", sheets={"Exports, FOB": exports, "Imports, CIF": imports}
+        )
     )
 
 
@@ -73,16 +77,26 @@ def test_values_numbers_separators_estimates_and_empty(workbook):
     assert value(flows, "RUS", 2018, "import_cif") == (20.25, False)
     assert value(flows, "BLR", 2019, "import_cif") == (2.0, True)
     # Empty cells and blank strings are missing, never 0.
-    for partner, year, flow in [("CHN", 2019, "export_fob"), ("KGZ", 2018, "export_fob"),
-                                ("AUS", 2018, "export_fob"), ("RUS", 2019, "import_cif")]:
+    for partner, year, flow in [
+        ("CHN", 2019, "export_fob"),
+        ("KGZ", 2018, "export_fob"),
+        ("AUS", 2018, "export_fob"),
+        ("RUS", 2019, "import_cif"),
+    ]:
         number, estimate = value(flows, partner, year, flow)
         assert math.isnan(number) and not estimate
 
 
 def test_columns_types_and_order(workbook):
     flows = workbook.flows
-    assert list(flows.columns) == ["reporter", "partner", "year", "flow", "value_usd_m",
-                                   "is_estimate"]
+    assert list(flows.columns) == [
+        "reporter",
+        "partner",
+        "year",
+        "flow",
+        "value_usd_m",
+        "is_estimate",
+    ]
     assert (flows["reporter"] == "KAZ").all()
     assert str(flows["year"].dtype) == "int64"
     assert str(flows["value_usd_m"].dtype) == "float64"
@@ -113,8 +127,10 @@ def test_aggregates_and_unmapped(workbook):
 
 
 def test_conflicting_duplicate_rows(tmp_path):
-    sheets = {"Exports, FOB": [("Australia", 1.0, None), ("World", 5, 5), ("Australia", 2.0, None)],
-              "Imports, CIF": []}
+    sheets = {
+        "Exports, FOB": [("Australia", 1.0, None), ("World", 5, 5), ("Australia", 2.0, None)],
+        "Imports, CIF": [],
+    }
     with pytest.raises(InputError) as err:
         read_dots_workbook(write_dots(tmp_path / "d.xlsx", sheets=sheets))
     assert "rows 8 and 10" in str(err.value)
@@ -123,8 +139,10 @@ def test_conflicting_duplicate_rows(tmp_path):
 
 @pytest.mark.parametrize("bad", ["abc", "1.2.3", "1,23", "e", "1 2"])
 def test_malformed_cell_names_file_sheet_row_year_and_value(tmp_path, bad):
-    sheets = {"Exports, FOB": [("World", 5, 5)],
-              "Imports, CIF": [("World", 5, 5), ("Armenia, Rep. of", 1.0, bad)]}
+    sheets = {
+        "Exports, FOB": [("World", 5, 5)],
+        "Imports, CIF": [("World", 5, 5), ("Armenia, Rep. of", 1.0, bad)],
+    }
     path = write_dots(tmp_path / "DOTS_3.xlsx", sheets=sheets)
     with pytest.raises(InputError) as err:
         read_dots_workbook(path)
@@ -175,15 +193,20 @@ def test_aggregate_reporter_is_refused(tmp_path):
 
 
 def test_folder_identifies_reporters_from_row_4(tmp_path):
-    write_dots(tmp_path / "DOTS_1.xlsx", reporter="Russian Federation",
-               sheets={"Exports, FOB": [("Kazakhstan, Rep. of", 5, 6)], "Imports, CIF": []})
+    write_dots(
+        tmp_path / "DOTS_1.xlsx",
+        reporter="Russian Federation",
+        sheets={"Exports, FOB": [("Kazakhstan, Rep. of", 5, 6)], "Imports, CIF": []},
+    )
     write_dots(tmp_path / "DOTS_2.xlsx", reporter="Kazakhstan, Rep. of")
     write_dots(tmp_path / "DOTS_3.xlsx", reporter="World")
     both = read_dots_folder(tmp_path)
     assert set(both.flows["reporter"]) == {"RUS", "KAZ"}
     russia = read_dots_folder(tmp_path, ["RUS"])
     assert russia.flows[["partner", "year", "value_usd_m"]].values.tolist() == [
-        ["KAZ", 2018, 5.0], ["KAZ", 2019, 6.0]]
+        ["KAZ", 2018, 5.0],
+        ["KAZ", 2019, 6.0],
+    ]
     with pytest.raises(InputError, match="no DOTS workbook for reporter"):
         read_dots_folder(tmp_path, ["RUS", "UZB"])
 
@@ -192,8 +215,11 @@ def test_folder_reporter_exported_twice(tmp_path):
     write_dots(tmp_path / "DOTS_1.xlsx", reporter="Nicaragua")
     write_dots(tmp_path / "DOTS_2.xlsx", reporter="Nicaragua")
     assert len(read_dots_folder(tmp_path).flows) == 4  # read once
-    write_dots(tmp_path / "DOTS_2.xlsx", reporter="Nicaragua",
-               sheets={"Exports, FOB": [("Russian Federation", 9.0, 2.0)], "Imports, CIF": []})
+    write_dots(
+        tmp_path / "DOTS_2.xlsx",
+        reporter="Nicaragua",
+        sheets={"Exports, FOB": [("Russian Federation", 9.0, 2.0)], "Imports, CIF": []},
+    )
     with pytest.raises(InputError, match="different figures"):
         read_dots_folder(tmp_path)
 
@@ -208,8 +234,9 @@ def test_real_post_soviet_workbooks(dots_post_soviet):
     assert not flows.duplicated(["reporter", "partner", "year", "flow"]).any()
     assert (flows["value_usd_m"].dropna() >= 0).all()
     # Historical partners are reported, not mapped to successors.
-    assert {"USSR", "Czechoslovakia", "Yugoslavia"} <= set(dots_post_soviet.unmapped[
-        "partner_name"])
+    assert {"USSR", "Czechoslovakia", "Yugoslavia"} <= set(
+        dots_post_soviet.unmapped["partner_name"]
+    )
     assert "World" in set(dots_post_soviet.aggregates["aggregate"])
 
 

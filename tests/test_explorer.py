@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke import explorer
+from hubspoke.stages import explorer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from hubspoke import figures
-from hubspoke.brokerage import ROLES
+from hubspoke.measures.brokerage import ROLES
+from hubspoke.stages import figures
 
 YEARS = list(range(2000, 2006))
 BREAKS = [2003]
@@ -112,7 +112,7 @@ def test_files_are_written_and_byte_identical(
 def test_svg_is_identical_across_processes(tmp_path):
     """A fresh interpreter with another hash seed writes the same SVG bytes."""
     script = (
-        "import sys, pandas as pd; from hubspoke import figures\n"
+        "import sys, pandas as pd; from hubspoke.stages import figures\n"
         "e = pd.DataFrame({'year': [1, 1], 'layer': 'trade', 'source': ['H', 'A'],"
         " 'target': ['A', 'B'], 'weight': [2.0, 1.0]})\n"
         "n = pd.DataFrame({'year': 1, 'layer': 'trade', 'node': ['A', 'B', 'H']})\n"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from test_reference_r import R_SCRIPTS
 
-from hubspoke import graphfiles
+from hubspoke.stages import export_graphs
 
 nan = np.nan
 YEARS = [2000, 2001, 2002]
@@ -69,7 +69,7 @@ def fixture_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("graphs")
     edges, nodes, partitions = _edges(), _nodes(), _partitions()
     for layer in ("trade", "trade_flow", "treaty"):
-        graphfiles.write_layer(folder, layer, YEARS, edges, nodes, partitions)
+        export_graphs.write_layer(folder, layer, YEARS, edges, nodes, partitions)
     return folder, edges, nodes, partitions
 
 
@@ -145,7 +145,7 @@ def gexf_weights(path):
     """{(source, target): {year: weight}} of a dynamic GEXF, read with ElementTree: networkx's
     reader declares the edge attribute ``weight`` static whatever the file says (a workaround
     for Gephi 0.7), so it keeps only the last year's value of a dynamic weight."""
-    ns = {"g": graphfiles.GEXF_NS}
+    ns = {"g": export_graphs.GEXF_NS}
     out = {}
     for edge in ET.parse(path).getroot().iterfind(".//g:edge", ns):
         values = edge.iterfind("g:attvalues/g:attvalue[@for='weight']", ns)
@@ -298,17 +298,17 @@ def test_networkx_writer_would_mangle_the_missing_weight():
 
 def test_files_are_byte_identical_on_every_call(fixture_files, tmp_path):
     folder, edges, nodes, partitions = fixture_files
-    paths = graphfiles.write_layer(tmp_path, "trade", YEARS, edges, nodes, partitions)
+    paths = export_graphs.write_layer(tmp_path, "trade", YEARS, edges, nodes, partitions)
     assert [p.relative_to(tmp_path) for p in paths] == [
-        p.relative_to(folder) for p in graphfiles.layer_paths(folder, "trade", YEARS).values()
+        p.relative_to(folder) for p in export_graphs.layer_paths(folder, "trade", YEARS).values()
     ]
     for p in paths:
         assert p.read_bytes() == (folder / p.relative_to(tmp_path)).read_bytes()
 
 
 def test_year_runs_merge_consecutive_years():
-    assert graphfiles.year_runs([1995, 1992, 1993, 1997, 1996]) == [(1992, 1993), (1995, 1997)]
-    assert graphfiles.year_runs([]) == []
+    assert export_graphs.year_runs([1995, 1992, 1993, 1997, 1996]) == [(1992, 1993), (1995, 1997)]
+    assert export_graphs.year_runs([]) == []
 
 
 # --- R igraph -----------------------------------------------------------------------------------
@@ -428,13 +428,13 @@ def test_names_with_markup_characters_read_back_unchanged(tmp_path):
     edges = pd.DataFrame(
         {"source": ["AAA"], "target": ["BBB"], "weight": [1.5], "weight_source": ["importer"]}
     )
-    (tmp_path / "g.graphml").write_text(graphfiles.graphml(nodes, edges, directed=False))
+    (tmp_path / "g.graphml").write_text(export_graphs.graphml(nodes, edges, directed=False))
     g = nx.read_graphml(tmp_path / "g.graphml")
     assert g.nodes["AAA"]["name"] == 'A & "B" <C>' and g.nodes["BBB"]["name"] == "Côte d'Ivoire"
     assert "bloc" not in g.nodes["AAA"] and g.nodes["BBB"]["bloc"] == "depth_1"
     years = nodes.assign(year=2000)
     (tmp_path / "g.gexf").write_text(
-        graphfiles.gexf(years, edges.assign(year=2000), directed=False)
+        export_graphs.gexf(years, edges.assign(year=2000), directed=False)
     )
     d = nx.read_gexf(tmp_path / "g.gexf")
     assert d.nodes["AAA"]["name"] == 'A & "B" <C>' and d.nodes["AAA"]["label"] == 'A & "B" <C>'

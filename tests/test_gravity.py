@@ -1,4 +1,4 @@
-"""The structural-gravity difference in differences (hubspoke.gravity) on simulated panels
+"""The structural-gravity difference in differences (hubspoke.inference.gravity) on simulated panels
 with known answers, checked against statsmodels, and its treatment from the real memberships."""
 
 from itertools import permutations
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from hubspoke import gravity
+from hubspoke.inference import gravity
 from hubspoke.validate import load_table
 
 ROOT = Path(__file__).resolve().parents[1]

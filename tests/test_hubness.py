@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from hubspoke.hubness import (
+from hubspoke.measures.hubness import (
     constraint,
     dependence_asymmetry,
     effective_size,

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from hubspoke import networks
-from hubspoke.build_raw import write_table
 from hubspoke.countries import POST_SOVIET
 from hubspoke.errors import InputError
-from hubspoke.institutions import (
+from hubspoke.sources.build_raw import write_table
+from hubspoke.sources.institutions import (
     CURATED_DIR,
     FILES,
     correct_ends,

@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from hubspoke import brokerage, centralization, hubness, nulls
+from hubspoke.measures import brokerage, centralization, hubness, nulls
 
 
 def random_graph(seed, n, p=0.3, *, weighted=False, symmetric=True):
@@ -61,7 +61,7 @@ def reference_scores(A, measure):
 def test_centralization_equals_definition(seed, n, measure, tmax):
     A = random_graph(seed, n, p=0.3)
     # a path through every node keeps the graph connected (closeness is read on connected
-    # graphs only; see hubspoke.centralization)
+    # graphs only; see hubspoke.measures.centralization)
     path = np.arange(n - 1)
     A[path, path + 1] = A[path + 1, path] = 1.0
     scores = reference_scores(A, measure)

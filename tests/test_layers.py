@@ -136,8 +136,9 @@ def test_a_layer_added_through_the_registry_alone_runs_end_to_end(toy_run):
     # binary network, and the toy layer's strength is the treaty layer's degree
     hub = pd.read_parquet(toy_run / "metrics" / "hub.parquet")
     binary = [
-        hub[(hub["layer"] == layer) & (hub["variant"] == "binary")]
-        .set_index(["year", "metric"])["value"]
+        hub[(hub["layer"] == layer) & (hub["variant"] == "binary")].set_index(["year", "metric"])[
+            "value"
+        ]
         for layer in ("treaty_any", "treaty")
     ]
     assert len(binary[0]) > 0

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hubspoke.errors import InputError
-from hubspoke.io.migo import migo_spells, read_migo
+from hubspoke.sources.migo import migo_spells, read_migo
 
 FIXTURE = "migo/migo_memberships.csv"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke.multiplex import edge_overlap, multiplex_degree, participation_coefficient
+from hubspoke.measures.multiplex import edge_overlap, multiplex_degree, participation_coefficient
 
 
 def matrix(n, pairs, *, directed=False):

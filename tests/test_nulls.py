@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from hubspoke import hubness, nulls
+from hubspoke.measures import hubness, nulls
 
 HUB_METRICS = {"star_likeness": hubness.star_likeness, "spoke_density": hubness.spoke_density}
 ALTERNATIVES = {"star_likeness": "greater", "spoke_density": "less"}
@@ -318,7 +318,7 @@ def test_yearly_null_p_values_are_one_sided_in_the_hub_and_spoke_direction():
 
     import pandas as pd
 
-    from hubspoke import yearly
+    from hubspoke.measures import yearly
     from hubspoke.settings import Measures
 
     states = [f"S{i}" for i in range(8)]
@@ -441,7 +441,7 @@ def test_fitness_null_calibration_and_power():
 def test_unknown_null_model_or_alternative_is_a_value_error():
     star = np.zeros((4, 4))
     star[0, 1:] = star[1:, 0] = 1
-    from hubspoke.hubness import hub_share
+    from hubspoke.measures.hubness import hub_share
 
     run = dict(metrics={"hub_share": hub_share}, n_replicates=5, seed=1, preserve="weights")
     with pytest.raises(ValueError, match=r"preserve must be one of .* got .colour."):

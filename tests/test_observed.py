@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke import yearly
-from hubspoke.observed import layer_observation
+from hubspoke.measures import yearly
+from hubspoke.measures.observed import layer_observation
 from hubspoke.settings import Measures
 
 STATES = ["A", "B", "C", "H"]  # H is the hub

@@ -1,6 +1,7 @@
 """Declared output tables: every parquet table of results/ has the declared columns and dtypes,
 and the README's data dictionary is generated from the declarations."""
 
+import importlib
 import re
 
 import pandas as pd
@@ -64,6 +65,20 @@ def test_a_run_writes_every_declared_table_as_declared(tiny_run):
 
 
 def test_the_declarations_count_as_code_of_every_job_that_writes_a_table():
-    from hubspoke.codedeps import module_files
+    from hubspoke.dag.codedeps import module_files
 
     assert outputs.DECLARATIONS in module_files("tables")  # an edit reruns the writing jobs
+
+
+def test_every_computing_function_named_in_the_dictionary_exists():
+    """``computed_by`` names functions as ``<module path under hubspoke>.<name>`` (``.*``: the
+    whole module); a moved or renamed function makes the dictionary stale."""
+    names = set()
+    for table in outputs.declared().values():
+        for row in table["dictionary"]:
+            names |= set(re.findall(r"`([\w.*]+)`", row["computed_by"] or ""))
+    assert len(names) > 20
+    for name in sorted(names):
+        module, _, attr = name.rpartition(".")
+        found = importlib.import_module(f"hubspoke.{module}")
+        assert attr == "*" or hasattr(found, attr), name

@@ -2,7 +2,9 @@
 licence, and the README's Quick start commands that `.ci/run` runs as written."""
 
 import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,22 @@ def test_version_is_declared_alike_everywhere():
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert PROJECT["version"] == hubspoke.__version__ == citation["version"]
     assert f"## {PROJECT['version']} " in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_the_wheel_holds_every_module_and_declaration_of_the_package(tmp_path):
+    """A non-editable install (a deployed workflow module) gets the whole library: every
+    subpackage and every YAML declaration beside its module."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("hubspoke-*.whl")
+    packed = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("hubspoke/")}
+    src = ROOT / "src"
+    files = {
+        p.relative_to(src).as_posix()
+        for p in (src / "hubspoke").rglob("*")
+        if p.suffix in (".py", ".yaml")
+    }
+    assert files and files <= packed, sorted(files - packed)

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke import centralization, hubness, periods
+from hubspoke.measures import centralization, hubness
+from hubspoke.stages.test_periods import metric_series
 
 
 @pytest.mark.parametrize("directed", [False, True])
@@ -39,7 +40,7 @@ def test_metric_series_leaves_out_the_duplicate_weighted_strength_centralization
         [("RUS", "total", "bloc", 3, "trade", 0.05, 2000)],
         columns=["node", "role", "partition", "count", "layer", "threshold", "year"],
     )
-    series = periods.metric_series(cent, hub, brokerage, "RUS")
+    series = metric_series(cent, hub, brokerage, "RUS")
     assert sorted(series["metric"]) == [
         "betweenness_centralization", "degree_centralization", "hub_brokerage_total_bloc",
         "hub_share",
@@ -53,8 +54,8 @@ def test_the_configured_default_permutation_scheme_is_circular():
 
     import yaml
 
-    from hubspoke import stats
     from hubspoke.config import validate_config
+    from hubspoke.inference import stats
 
     root = Path(__file__).resolve().parents[1]
     cfg = yaml.safe_load((root / "config" / "config.yaml").read_text())

@@ -12,11 +12,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hubspoke.brokerage import ROLES, brokerage_table
-from hubspoke.build_raw import write_table
-from hubspoke.centralization import centralization
 from hubspoke.errors import InputError
+from hubspoke.measures.brokerage import ROLES, brokerage_table
+from hubspoke.measures.centralization import centralization
 from hubspoke.networks import RECONCILIATIONS, reconcile_flows
+from hubspoke.sources.build_raw import write_table
 from hubspoke.validate import MAX_TRADE_USD_M, SCHEMAS, load_table
 
 STATES = ["ARM", "BLR", "KAZ", "RUS"]

@@ -1,8 +1,8 @@
-"""Publishing the staged outputs into results/ (hubspoke.publish)."""
+"""Publishing the staged outputs into results/ (hubspoke.stages.publish)."""
 
 import os
 
-from hubspoke.publish import publish
+from hubspoke.stages.publish import publish
 
 
 def stage(root, name: str, data: bytes):

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from hubspoke import reference
 from hubspoke.errors import InputError
+from hubspoke.inference import reference
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 REPO = Path(__file__).resolve().parents[1]
@@ -559,7 +559,7 @@ def test_shipped_years_follow_the_rule_in_the_paper(paper_lines):
 def test_shipped_checks_on_the_built_trade_tables(shared_data, capsys):
     raw = REPO / "data" / "raw"
     if not (raw / "trade.csv").is_file():
-        pytest.skip(f"{raw / 'trade.csv'} not built yet (python -m hubspoke.build_raw)")
+        pytest.skip(f"{raw / 'trade.csv'} not built yet (python -m hubspoke.sources.build_raw)")
     from hubspoke.validate import load_table
 
     trade = load_table(raw / "trade.csv", "trade")
@@ -589,3 +589,12 @@ def test_shipped_checks_on_the_built_trade_tables(shared_data, capsys):
     assert out.loc["blr_rus_trade_growth_2003_2013", "found_value"] == pytest.approx(
         39742.4181 / (4879.857799 + 7601.9168), abs=1e-6
     )
+
+
+def test_the_schema_of_a_checks_file_agrees_with_the_code_that_evaluates_it():
+    """The reference-checks schema (inference/reference.yaml) is the one declaration of the
+    file: every kind of spec has a unit and a schema, every unit is a unit of a spec."""
+    kinds = reference.CHECK_SCHEMA["properties"]["spec"]["properties"]["kind"]["enum"]
+    assert set(kinds) == set(reference.SPEC_SCHEMAS) == set(reference.SPEC_UNITS)
+    units = reference.CHECK_SCHEMA["properties"]["unit"]["enum"]
+    assert set(units) == set(reference.SPEC_UNITS.values())

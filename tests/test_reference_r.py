@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hubspoke.brokerage import brokerage_table
-from hubspoke.centralization import centrality, centralization
-from hubspoke.hubness import constraint
+from hubspoke.measures.brokerage import brokerage_table
+from hubspoke.measures.centralization import centrality, centralization
+from hubspoke.measures.hubness import constraint
 
 R_SCRIPTS = Path(__file__).resolve().parent / "r"
-# sna's node-level columns in the order of hubspoke.brokerage.TABLE_ROLES: gatekeeper is b_OI
-# (broker with the receiver, A -> B -> B), representative b_IO (broker with the sender)
+# sna's node-level columns in the order of hubspoke.measures.brokerage.TABLE_ROLES: gatekeeper is
+# b_OI (broker with the receiver, A -> B -> B), representative b_IO (broker with the sender)
 SNA_COLUMNS = ["w_I", "w_O", "b_OI", "b_IO", "b_O", "t"]
 
 

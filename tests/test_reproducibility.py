@@ -12,8 +12,8 @@ from conftest import small_workdir
 from test_workflow import snakemake, tool
 
 import hubspoke
-from hubspoke.chunks import year_chunks
-from hubspoke.fingerprint import year_fingerprints
+from hubspoke.dag.chunks import year_chunks
+from hubspoke.dag.fingerprint import year_fingerprints
 from hubspoke.layers import NETWORK_INPUTS
 from hubspoke.tables import read_provenance, sha256_file, sha256_json, software_versions
 from hubspoke.validate import load_inputs

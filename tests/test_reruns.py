@@ -144,20 +144,20 @@ def test_a_table_rewritten_with_bom_and_windows_line_ends_reruns_no_year(run):
 @pytest.mark.parametrize(
     ("module", "expected"),
     [
-        # claims.py is imported by the evaluate_claims script only (hubspoke.codedeps); the
+        # claims.py is imported by the evaluate_claims stage only (hubspoke.dag.codedeps); the
         # explorer shows its table
-        ("claims.py", ["all", "evaluate_claims", "explorer", "publish"]),
-        # the yearly measures (and figures.py imports it): every year and what reads the years;
-        # not validate_inputs nor check_references, which do not import it
+        ("inference/claims.py", ["all", "evaluate_claims", "explorer", "publish"]),
+        # the yearly measures (stages/figures.py imports them too): every year and what reads
+        # the years; not validate_inputs nor check_references, which do not import them
         (
-            "centralization.py",
+            "measures/centralization.py",
             [
                 *chunks_of("analyse_years", CHUNKS),
                 *(job for job in CROSS_YEAR if job != "check_references"),
             ],
         ),
         # build_raw.py makes data/raw; no rule runs it
-        ("build_raw.py", []),
+        ("sources/build_raw.py", []),
     ],
 )
 def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expected):

@@ -1,6 +1,7 @@
 """Typed settings: each read from one configuration key that exists, and passed to jobs intact."""
 
 import dataclasses
+import re
 
 import pytest
 import yaml
@@ -11,6 +12,7 @@ from hubspoke.settings import (
     SECTIONS,
     Binarisation,
     Bloc,
+    Figures,
     Measures,
     Networks,
     PeriodTests,
@@ -49,9 +51,25 @@ def test_settings_are_typed_and_survive_the_trip_through_a_rule(default):
     assert did.did.leave_out == (("UKR",), ("EST", "LVA", "LTU"))
     without = {**default, "tests": {**default["tests"], "did": None}}
     assert TradeDid.from_config(without).did is None
-    for settings in (networks, measures, tests, did):
+    figures = Figures.from_config(default)
+    assert figures.years == tuple(range(1992, 2021)) and figures.thresholds()["trade"] == 0.05
+    for settings in [networks, measures, tests, did, figures] + [
+        section.from_config(default) for section in SECTIONS
+    ]:
         params = settings.params()
         assert yaml.safe_load(yaml.safe_dump(params)) == params  # plain values only
         assert type(settings).from_params(params) == settings
     with pytest.raises(dataclasses.FrozenInstanceError):
         networks.hub = "USA"
+
+
+def test_configuration_keys_are_read_through_the_settings_only():
+    """A configuration key is named once, in hubspoke.settings (and in the schema and the
+    cross-field checks of hubspoke.config that validate it): the rules, scripts and library read
+    typed settings, so renaming a key there renames it everywhere."""
+    lookup = re.compile(r"\b(config|cfg)(\[|\.get\()")
+    places = [*ROOT.glob("workflow/**/*.smk"), ROOT / "workflow" / "Snakefile"]
+    places += [*ROOT.glob("workflow/scripts/*.py"), *ROOT.glob("src/hubspoke/**/*.py")]
+    allowed = {ROOT / "src" / "hubspoke" / "config.py"}
+    readers = [p for p in places if p not in allowed and lookup.search(p.read_text())]
+    assert len(places) > 40 and not readers, readers

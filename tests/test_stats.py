@@ -13,9 +13,9 @@ import pytest
 import scipy.signal
 import statsmodels.api as sm
 
-from hubspoke import stats
-from hubspoke.breaks import period_labels
 from hubspoke.errors import InputError
+from hubspoke.inference import stats
+from hubspoke.inference.breaks import period_labels
 
 YEARS = np.arange(1992, 2021)
 BREAKS = [2010, 2015]
@@ -444,7 +444,7 @@ def test_series_seed_is_stable_across_processes():
     key = ("trade", "hub_share", "weighted", float("nan"))
     here = stats.series_seed(7, key).generate_state(4).tolist()
     code = (
-        "from hubspoke.stats import series_seed; "
+        "from hubspoke.inference.stats import series_seed; "
         "print(series_seed(7, ('trade', 'hub_share', 'weighted', float('nan')))"
         ".generate_state(4).tolist())"
     )

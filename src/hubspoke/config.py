@@ -93,7 +93,7 @@ def validate_config(
     no period is empty), each binarisation list contains its default threshold, and the
     brokerage subregions partition the states.
     """
-    schema = with_registered_layers(yaml.load(Path(schema_path).read_text(), Loader=_SafeLoader))
+    schema = with_registered_layers(load_schema(schema_path))
     check_yaml_size(config, source)
     cfg = copy.deepcopy(dict(config))
     check_against_schema(cfg, schema, source=source, validator=_Validator(schema))
@@ -160,6 +160,12 @@ def check_against_schema(
 # libyaml's parser where it is installed (PyYAML's wheels bundle it): every invocation of the
 # workflow reads the claims and reference checks
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_schema(path: str | Path) -> dict:
+    """A JSON schema written as YAML (the configuration's, the claims' and the reference
+    checks' schemas)."""
+    return yaml.load(Path(path).read_text(), Loader=_SafeLoader)
 
 
 class _UniqueKeyLoader(_SafeLoader):

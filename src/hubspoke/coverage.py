@@ -20,8 +20,9 @@ Per layer and year (:func:`layer_coverage`):
 
 A layer-year is *covered* (:func:`covered`) when its coverage is at least
 ``coverage.min_share``, or when it has no row in force and no source of the layer has ended.
-:mod:`hubspoke.claims` reads an uncovered layer-year as missing in condition and null-model
-tests, and never reads a period test over uncovered years as evidence that nothing changed.
+:mod:`hubspoke.inference.claims` reads an uncovered layer-year as missing in condition and
+null-model tests, and never reads a period test over uncovered years as evidence that nothing
+changed.
 
 A row's source is the text of its ``source`` column before the first ``;`` or ``:``
 (``"curated: Treaty on ..."`` is ``curated``, ``"DESTA+HUGGO; end: ..."`` is ``DESTA+HUGGO``).

@@ -7,9 +7,9 @@ else by the weight itself) and whether its weights can be unknown (``from_report
 the trade reports, where a pair without reports is unknown, not zero). :data:`INPUT_ROWS` says,
 for each input table a layer reads, which of its rows a year reads (its states, its year or the
 spell it is in force). Building the networks (:func:`build_networks`), their matrices
-(:func:`adjacency`, :func:`binarise`), the per-year fingerprints (:mod:`hubspoke.fingerprint`),
+(:func:`adjacency`, :func:`binarise`), the per-year fingerprints (:mod:`hubspoke.dag.fingerprint`),
 the empty-input check (:mod:`hubspoke.validate`), source coverage (:mod:`hubspoke.coverage`),
-the missing-data rule (:mod:`hubspoke.observed`) and the configuration's layer names
+the missing-data rule (:mod:`hubspoke.measures.observed`) and the configuration's layer names
 (:mod:`hubspoke.config`) all read the registry, so a layer added with :func:`register` is built,
 measured, tested and documented like the others.
 

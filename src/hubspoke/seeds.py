@@ -17,3 +17,9 @@ def series_seed(seed: int, key: Sequence[object]) -> np.random.SeedSequence:
     digest = hashlib.sha256(text.encode()).digest()
     words = np.frombuffer(digest[:16], dtype="<u4")
     return np.random.SeedSequence(seed, spawn_key=tuple(int(w) for w in words))
+
+
+def year_seed(seed: int, year: int) -> np.random.SeedSequence:
+    """Seed of one year's null-model replicates: the same in every run, independent of the
+    other years (the year itself is the spawn key, so no hashing is needed)."""
+    return np.random.SeedSequence(seed, spawn_key=(int(year),))

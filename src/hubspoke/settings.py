@@ -44,6 +44,13 @@ class Binarisation:
     sensitivity: tuple[float, ...]
 
 
+def _year_range(value) -> tuple[int, ...]:
+    """Config ``years: {start, end}`` (inclusive) or the years themselves."""
+    if isinstance(value, Mapping):
+        return tuple(range(value["start"], value["end"] + 1))
+    return tuple(value)
+
+
 def _binarisation(value) -> dict[str, Binarisation]:
     return {
         layer: v
@@ -191,4 +198,79 @@ class TradeDid(Section):
     membership_kinds: tuple[str, ...] = field(metadata=config_key("membership_kinds", _strings))
 
 
-SECTIONS = (Networks, Measures, PeriodTests, TradeDid)
+@dataclass(frozen=True)
+class Claims(Section):
+    """What evaluating the claims reads (the claims file is the job's input)."""
+
+    hub: str = field(metadata=config_key("hub"))
+    breaks: tuple[int, ...] = field(metadata=config_key("breaks", tuple))
+    alpha: float = field(metadata=config_key("tests.alpha"))
+    min_coverage: float = field(metadata=config_key("coverage.min_share"))
+
+
+@dataclass(frozen=True)
+class Benchmarks(Section):
+    """What the benchmarks against outside figures read: the gravity benchmark and the checks
+    of the source paper's figures (the checks file is the job's input)."""
+
+    hub: str = field(metadata=config_key("hub"))
+    reconciliation: str = field(metadata=config_key("reconciliation"))
+
+
+@dataclass(frozen=True)
+class Figures(Section):
+    """What the figures and the explorer read."""
+
+    hub: str = field(metadata=config_key("hub"))
+    years: tuple[int, ...] = field(metadata=config_key("years", _year_range))
+    breaks: tuple[int, ...] = field(metadata=config_key("breaks", tuple))
+    layers: tuple[str, ...] = field(metadata=config_key("layers", _strings))
+    binarisation: dict[str, Binarisation] = field(
+        metadata=config_key("binarisation", _binarisation)
+    )
+
+    def thresholds(self) -> dict[str, float]:
+        """The binarisation threshold of each configured layer."""
+        return {layer: self.binarisation[layer].threshold for layer in self.layers}
+
+
+@dataclass(frozen=True)
+class GraphFiles(Section):
+    """What writing the graph files reads."""
+
+    years: tuple[int, ...] = field(metadata=config_key("years", _year_range))
+
+
+@dataclass(frozen=True)
+class Run(Section):
+    """What the Snakefile reads to lay out the jobs: inputs, years, folders and files."""
+
+    inputs: dict[str, str] = field(metadata=config_key("inputs", dict))
+    states: tuple[str, ...] = field(metadata=config_key("states", _strings))
+    years: tuple[int, ...] = field(metadata=config_key("years", _year_range))
+    layers: tuple[str, ...] = field(metadata=config_key("layers", _strings))
+    empty_layers: tuple[str, ...] = field(metadata=config_key("empty_layers", _strings))
+    did: Did | None = field(metadata=config_key("tests.did", _did))
+    years_per_job: int = field(metadata=config_key("years_per_job"))
+    max_input_mb: int = field(metadata=config_key("max_input_mb"))
+    output_dir: str = field(metadata=config_key("output_dir"))
+    graph_files: bool = field(metadata=config_key("graph_files"))
+    claims: str = field(metadata=config_key("claims"))
+    reference_checks: str = field(metadata=config_key("reference_checks"))
+
+    @property
+    def max_input_bytes(self) -> int:
+        return self.max_input_mb * 2**20
+
+
+SECTIONS = (
+    Networks,
+    Measures,
+    PeriodTests,
+    TradeDid,
+    Benchmarks,
+    Claims,
+    Figures,
+    GraphFiles,
+    Run,
+)

@@ -15,9 +15,7 @@ import json
 import logging
 import os
 import platform
-import sys
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -27,7 +25,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hubspoke import __version__, outputs
-from hubspoke.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -106,42 +103,3 @@ def read_parquet(path: str | Path) -> pd.DataFrame:
     df = pd.read_parquet(path)
     log.info("read %s: %d rows, %d columns", path, len(df), df.shape[1])
     return df
-
-
-def run_job(job: Callable[[], None], log_path: str | None = None) -> None:
-    """Run a workflow script body with its Python log (``hubspoke`` loggers: what it read
-    and wrote, with row counts, and how long it took) in the rule's ``log:`` file; bad input
-    ends the job with one line and exit status 1."""
-    logger = logging.getLogger("hubspoke")
-    handler = logging.FileHandler(log_path, mode="w") if log_path else logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    start = time.perf_counter()
-    try:
-        job()
-    except InputError as err:
-        line = f"hubspoke: error: {err}"
-        logger.error(line)
-        print(line, file=sys.stderr)
-        sys.exit(1)
-    finally:
-        log.info("finished in %.2f s", time.perf_counter() - start)
-        handler.close()
-
-
-def data_inputs(job) -> dict[str, str]:
-    """A workflow job's named inputs (``snakemake.input``) without ``code``, the library files a
-    rule lists so that editing them reruns it."""
-    return {name: job.input[name] for name in job.input.keys() if name != "code"}
-
-
-def run_stage(job, stage: Callable[[dict[str, str]], Mapping]) -> None:
-    """Run a workflow job whose stage maps its data inputs to ``{output name: (table,
-    provenance)}``, write each table to the output of that name, and log as :func:`run_job`."""
-
-    def body() -> None:
-        for name, (df, prov) in stage(data_inputs(job)).items():
-            write_parquet(df, job.output[name], prov)
-
-    run_job(body, job.log[0])

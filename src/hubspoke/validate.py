@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from hubspoke import layers as registry
-from hubspoke.codedeps import module_files
 from hubspoke.countries import iso3_codes
 from hubspoke.coverage import source_key
+from hubspoke.dag.codedeps import module_files
 from hubspoke.errors import InputError
 from hubspoke.tables import file_provenance, read_provenance, sha256_file
 

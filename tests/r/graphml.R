@@ -1,4 +1,4 @@
-# Reads a GraphML file of hubspoke.graphfiles with R igraph, for tests/test_graphfiles.py.
+# Reads a GraphML file of hubspoke.stages.export_graphs with R igraph, for tests/test_graphfiles.py.
 # Usage: Rscript graphml.R FILE.graphml DIR
 # Writes DIR/r_nodes.csv (id, iso3, name, is_hub, bloc) and DIR/r_edges.csv (source, target,
 # weight, weight_source; a missing value written as NA) and DIR/r_graph.csv (directed).

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 import sys
@@ -19,27 +20,34 @@ os.environ.update(
     PYTHONHASHSEED="0",
 )
 
-from hubspoke.chunks import year_chunks
-from hubspoke.claims import load_claims
-from hubspoke.codedeps import ROOT as LIB_ROOT, module_files
 from hubspoke.config import validate_config
+from hubspoke.dag.chunks import year_chunks
+from hubspoke.dag.codedeps import ROOT as LIB_ROOT, module_files
+from hubspoke.dag.fingerprint import year_fingerprints
 from hubspoke.errors import InputError
-from hubspoke.fingerprint import year_fingerprints
-from hubspoke.graphfiles import layer_paths
+from hubspoke.inference.claims import load_claims
+from hubspoke.inference.reference import load_checks
 from hubspoke.layers import NETWORK_INPUTS
-from hubspoke.reference import load_checks
-from hubspoke.settings import Measures, Networks, PeriodTests, TradeDid
+from hubspoke.settings import (
+    Benchmarks,
+    Claims,
+    Figures,
+    GraphFiles,
+    Measures,
+    Networks,
+    PeriodTests,
+    Run,
+    TradeDid,
+)
+from hubspoke.stages.export_graphs import layer_paths
 from hubspoke.validate import load_inputs, load_table
-
-
-def config_years(cfg):
-    return list(range(cfg["years"]["start"], cfg["years"]["end"] + 1))
 
 
 def all_reporters(cfg):
     """``states: all``: every reporter of the World totals table (sorted)."""
-    path = locate(cfg["inputs"]["trade_world"])
-    table = load_table(path, "trade_world", max_bytes=cfg["max_input_mb"] * 2**20)
+    run = Run.from_config({**cfg, "states": []})
+    path = locate(run.inputs["trade_world"])
+    table = load_table(path, "trade_world", max_bytes=run.max_input_bytes)
     return sorted(table["reporter"].unique())
 
 
@@ -52,66 +60,77 @@ def locate(path):
     return os.path.relpath(HOME / path)
 
 
-def staging_dir(cfg):
-    return f".staging/{cfg['output_dir']}"
+def staging_dir(run):
+    return f".staging/{run.output_dir}"
 
 
 def checked_config():
     """The configuration with defaults filled in, after checking everything a run reads:
     the configuration (schema, then cross-field rules), the input tables (against each other
-    and the configuration), the claims and the reference checks. Returns it with the loaded
-    input tables."""
+    and the configuration), the claims and the reference checks. Returns it, its
+    :class:`~hubspoke.settings.Run` section (relative paths located) and the loaded input
+    tables."""
     cfg = validate_config(
         config,
         Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
         source="config",
         all_states=all_reporters,
     )
-    cfg["inputs"] = {name: locate(path) for name, path in cfg["inputs"].items()}
-    for key in ("claims", "reference_checks"):
-        cfg[key] = locate(cfg[key])
-    inputs = load_inputs(
-        cfg["inputs"],
-        validated={t: f"{staging_dir(cfg)}/inputs/{t}.parquet" for t in cfg["inputs"]},
-        states=cfg["states"],
-        years=config_years(cfg),
-        did_orgs=[b["org"] for b in (cfg["tests"]["did"] or {}).get("blocs", [])],
-        layers=cfg["layers"],
-        empty_layers=cfg["empty_layers"],
-        max_bytes=cfg["max_input_mb"] * 2**20,
-    )
-    for key, load in (("claims", load_claims), ("reference_checks", load_checks)):
-        if not Path(cfg[key]).is_file():
-            raise InputError("config", "file not found", key=key, value=cfg[key])
-        load(cfg[key])
     # keys sorted at every level: the rules' parameters then do not depend on the order in
     # which the configuration files list them (Snakemake reruns a job whose params differ)
-    return json.loads(json.dumps(cfg, sort_keys=True)), inputs
+    cfg = json.loads(json.dumps(cfg, sort_keys=True))
+    run = Run.from_config(cfg)
+    run = dataclasses.replace(
+        run,
+        inputs={name: locate(path) for name, path in run.inputs.items()},
+        claims=locate(run.claims),
+        reference_checks=locate(run.reference_checks),
+    )
+    inputs = load_inputs(
+        run.inputs,
+        validated={t: f"{staging_dir(run)}/inputs/{t}.parquet" for t in run.inputs},
+        states=run.states,
+        years=run.years,
+        did_orgs=[bloc.org for bloc in (run.did.blocs if run.did else ())],
+        layers=run.layers,
+        empty_layers=run.empty_layers,
+        max_bytes=run.max_input_bytes,
+    )
+    for name, load in (("claims", load_claims), ("reference_checks", load_checks)):
+        path = getattr(run, name)
+        if not Path(path).is_file():
+            raise InputError("config", "file not found", key=Run.key(name), value=path)
+        load(path)
+    return cfg, run, inputs
 
 
 # Bad input stops the run here, before any job starts, with one line naming the file or
 # config key, the row, the column and the value; results/ is left exactly as it was.
 try:
-    checked, inputs = checked_config()
+    checked, RUN, inputs = checked_config()
     config.update(checked)
 except InputError as err:
     sys.exit(f"hubspoke: error: {err}")
 
-YEARS = config_years(config)
-STATES = sorted(config["states"])
-INPUT_TABLES = sorted(config["inputs"])
+YEARS = list(RUN.years)
+STATES = sorted(RUN.states)
+INPUT_TABLES = sorted(RUN.inputs)
 # the typed settings each stage reads (hubspoke.settings), passed whole as the rules' params
 NETWORKS = Networks.from_config(config)
 MEASURES = Measures.from_config(config)
 PERIOD_TESTS = PeriodTests.from_config(config)
 TRADE_DID = TradeDid.from_config(config)
-# one fingerprint per year of the input rows that year reads (see hubspoke.fingerprint)
+BENCHMARKS = Benchmarks.from_config(config)
+CLAIMS = Claims.from_config(config)
+FIGURES = Figures.from_config(config)
+GRAPH_FILES = GraphFiles.from_config(config)
+# one fingerprint per year of the input rows that year reads (see hubspoke.dag.fingerprint)
 FINGERPRINTS = year_fingerprints(
     {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, STATES, NETWORKS.rule
 )
 del inputs  # the tables can be large (the world input): free them before the jobs run
-# the yearly jobs, each a few consecutive years (see hubspoke.chunks)
-CHUNK_YEARS = year_chunks(YEARS, config["years_per_job"])
+# the yearly jobs, each a few consecutive years (see hubspoke.dag.chunks)
+CHUNK_YEARS = year_chunks(YEARS, RUN.years_per_job)
 NETWORK_TABLES = ["edges", "nodes", "partitions"]
 YEAR_TABLES = [
     *NETWORK_TABLES,
@@ -129,13 +148,15 @@ wildcard_constraints:
 
 
 def lib(*modules):
-    """Library source files a rule's script uses (transitively), so editing one reruns it.
+    """Library source files of the stage modules a rule's script runs and of everything they
+    import, so that editing one reruns the rule.
 
     The paths are relative to the working directory, so that moving the project does not
     change the rules' inputs (which would rerun every job)."""
     src = Path(os.path.relpath(SRC / "hubspoke"))
     return [
-        str(src / p.relative_to(LIB_ROOT)) for p in module_files("tables", *modules)
+        str(src / p.relative_to(LIB_ROOT))
+        for p in module_files("stages.runner", *modules)
     ]
 
 
@@ -144,8 +165,8 @@ def lib(*modules):
 # (Snakemake deletes the outputs of a job before it runs and when it fails). Staging files and
 # logs are kept per output folder, so that configurations with their own output_dir run side by
 # side.
-PUBLISHED = config["output_dir"]
-STAGING = staging_dir(config)
+PUBLISHED = RUN.output_dir
+STAGING = staging_dir(RUN)
 LOGS = f"logs/{PUBLISHED}"
 
 
@@ -158,8 +179,10 @@ def logged(path):
 
 
 def graph_files(layer):
-    """The graph files of a layer (one job writes them all), staged; the GEXF first."""
-    return [str(p) for p in layer_paths(staged("graphs"), layer, YEARS).values()]
+    """The graph files of a layer (one job writes them all), staged: ``gexf``, the dynamic
+    graph, and ``files``, the rest."""
+    paths = {k: str(p) for k, p in layer_paths(staged("graphs"), layer, YEARS).items()}
+    return {"gexf": paths.pop("gexf"), "files": list(paths.values())}
 
 
 def staged_outputs():
@@ -197,8 +220,8 @@ def staged_outputs():
         ),
         *(
             path
-            for layer in (config["layers"] if config["graph_files"] else [])
-            for path in graph_files(layer)
+            for layer in (RUN.layers if RUN.graph_files else [])
+            for path in [graph_files(layer)["gexf"], *graph_files(layer)["files"]]
         ),
         f"{STAGING}/explorer.html",
     ]

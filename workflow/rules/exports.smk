@@ -3,13 +3,13 @@ rule export_graphs:
         edges=staged("networks/edges.parquet"),
         nodes=staged("networks/nodes.parquet"),
         partitions=staged("networks/partitions.parquet"),
-        code=lib("graphfiles"),
+        code=lib("stages.export_graphs"),
     output:
-        graph_files("{layer}"),
+        **graph_files("{layer}"),
     log:
         logged("export_graphs/{layer}.log"),
     wildcard_constraints:
-        layer="|".join(config["layers"]),
+        layer="|".join(RUN.layers),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -17,7 +17,7 @@ rule export_graphs:
         mem_mb=1000,
         runtime=5,
     params:
-        years=YEARS,
+        settings=GRAPH_FILES.params(),
     script:
         "../scripts/export_graphs.py"
 
@@ -29,9 +29,9 @@ rule explorer:
         partitions=staged("networks/partitions.parquet"),
         hub=staged("metrics/hub.parquet"),
         claims=staged("tests/claims.parquet"),
-        code=lib("explorer"),
+        code=lib("stages.explorer"),
     output:
-        report(
+        html=report(
             staged("explorer.html"),
             caption="../report/explorer.rst",
             category="Explorer",
@@ -45,11 +45,6 @@ rule explorer:
         mem_mb=1000,
         runtime=5,
     params:
-        hub=config["hub"],
-        breaks=config["breaks"],
-        thresholds={
-            layer: config["binarisation"][layer]["threshold"]
-            for layer in config["layers"]
-        },
+        settings=FIGURES.params(),
     script:
         "../scripts/explorer.py"

@@ -2,9 +2,9 @@ rule plot_series:
     input:
         centralization=staged("metrics/centralization.parquet"),
         hub=staged("metrics/hub.parquet"),
-        code=lib("figures"),
+        code=lib("stages.figures"),
     output:
-        report(
+        figure=report(
             staged("figures/series.png"),
             caption="../report/series.rst",
             category="Figures",
@@ -18,7 +18,7 @@ rule plot_series:
         mem_mb=1000,
         runtime=5,
     params:
-        breaks=config["breaks"],
+        settings=FIGURES.params(),
     script:
         "../scripts/plot_series.py"
 
@@ -27,9 +27,9 @@ rule plot_trade_networks:
     input:
         edges=staged("networks/edges.parquet"),
         nodes=staged("networks/nodes.parquet"),
-        code=lib("figures"),
+        code=lib("stages.figures"),
     output:
-        report(
+        figure=report(
             staged("figures/trade_networks.png"),
             caption="../report/trade_networks.rst",
             category="Figures",
@@ -43,9 +43,7 @@ rule plot_trade_networks:
         mem_mb=1000,
         runtime=5,
     params:
-        hub=config["hub"],
-        years=YEARS,
-        breaks=config["breaks"],
+        settings=FIGURES.params(),
     script:
         "../scripts/plot_trade_networks.py"
 
@@ -53,9 +51,9 @@ rule plot_trade_networks:
 rule plot_brokerage:
     input:
         brokerage=staged("metrics/brokerage.parquet"),
-        code=lib("figures"),
+        code=lib("stages.figures"),
     output:
-        report(
+        figure=report(
             staged("figures/brokerage.png"),
             caption="../report/brokerage.rst",
             category="Figures",
@@ -69,7 +67,6 @@ rule plot_brokerage:
         mem_mb=1000,
         runtime=5,
     params:
-        hub=config["hub"],
-        thresholds={l: r["threshold"] for l, r in config["binarisation"].items()},
+        settings=FIGURES.params(),
     script:
         "../scripts/plot_brokerage.py"

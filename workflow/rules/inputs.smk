@@ -1,7 +1,7 @@
 rule validate_inputs:
     input:
-        **config["inputs"],
-        code=lib("validate"),
+        **RUN.inputs,
+        code=lib("stages.validate_inputs"),
     output:
         **{t: f"{STAGING}/inputs/{t}.parquet" for t in INPUT_TABLES},
     log:

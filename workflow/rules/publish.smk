@@ -1,9 +1,9 @@
 rule publish:
     input:
         staged=staged_outputs(),
-        code=lib("publish"),
+        code=lib("stages.publish"),
     output:
-        f"{STAGING}/published.tsv",
+        manifest=f"{STAGING}/published.tsv",
     log:
         logged("publish.log"),
     conda:

@@ -3,7 +3,7 @@ rule test_periods:
         centralization=staged("metrics/centralization.parquet"),
         hub=staged("metrics/hub.parquet"),
         brokerage=staged("metrics/brokerage.parquet"),
-        code=lib("periods"),
+        code=lib("stages.test_periods"),
     output:
         periods=staged("tests/periods.parquet"),
         tests=staged("tests/period_tests.parquet"),
@@ -27,7 +27,7 @@ rule test_did:
     input:
         edges=staged("networks/edges.parquet"),
         memberships=staged("inputs/memberships.parquet"),
-        code=lib("periods"),
+        code=lib("stages.test_did"),
     output:
         did=staged("tests/did.parquet"),
     log:
@@ -52,7 +52,7 @@ rule benchmark_gravity:
         gdp=staged("inputs/gdp.parquet"),
         geography=staged("inputs/geography.parquet"),
         borders=staged("inputs/borders.parquet"),
-        code=lib("periods"),
+        code=lib("stages.benchmark_gravity"),
     output:
         gravity=staged("tests/gravity.parquet"),
         gravity_fit=staged("tests/gravity_fit.parquet"),
@@ -65,23 +65,23 @@ rule benchmark_gravity:
         mem_mb=1000,
         runtime=5,
     params:
-        hub=config["hub"],
+        settings=BENCHMARKS.params(),
     script:
         "../scripts/benchmark_gravity.py"
 
 
 rule evaluate_claims:
     input:
-        claims=config["claims"],
+        claims=RUN.claims,
         periods=staged("tests/periods.parquet"),
         tests=staged("tests/period_tests.parquet"),
         did=staged("tests/did.parquet"),
         nulls=staged("tests/nulls.parquet"),
         hub=staged("metrics/hub.parquet"),
-        code=lib("claims"),
+        code=lib("stages.evaluate_claims"),
     output:
-        parquet=staged("tests/claims.parquet"),
-        csv=report(
+        claims=staged("tests/claims.parquet"),
+        claims_csv=report(
             staged("tests/claims.csv"),
             caption="../report/claims.rst",
             category="Claims",
@@ -95,23 +95,20 @@ rule evaluate_claims:
         mem_mb=1000,
         runtime=5,
     params:
-        hub=config["hub"],
-        breaks=config["breaks"],
-        alpha=config["tests"]["alpha"],
-        min_coverage=config["coverage"]["min_share"],
+        settings=CLAIMS.params(),
     script:
         "../scripts/evaluate_claims.py"
 
 
 rule check_references:
     input:
-        checks=config["reference_checks"],
+        checks=RUN.reference_checks,
         trade=staged("inputs/trade.parquet"),
         trade_world=staged("inputs/trade_world.parquet"),
-        code=lib("reference"),
+        code=lib("stages.check_references"),
     output:
-        parquet=staged("tests/reference_checks.parquet"),
-        csv=report(
+        reference_checks=staged("tests/reference_checks.parquet"),
+        reference_checks_csv=report(
             staged("tests/reference_checks.csv"),
             caption="../report/reference_checks.rst",
             category="Reference checks",
@@ -131,6 +128,6 @@ rule check_references:
         mem_mb=1000,
         runtime=5,
     params:
-        reconciliation=config["reconciliation"],
+        settings=BENCHMARKS.params(),
     script:
         "../scripts/check_references.py"

@@ -4,8 +4,8 @@ rule analyse_years:
         # parameter, i.e. only when the rows one of its years reads changed. (The raw files,
         # not validate_inputs' parquet: Snakemake does not check the parameters of a job whose
         # only link to a rerunning job is ancient inputs.)
-        **{t: ancient(config["inputs"][t]) for t in NETWORK_INPUTS},
-        code=lib("pipeline"),
+        **{t: ancient(RUN.inputs[t]) for t in NETWORK_INPUTS},
+        code=lib("stages.analyse_years"),
     output:
         **{t: f"{STAGING}/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
     log:
@@ -31,7 +31,7 @@ rule combine_years:
             t: expand(staged("years/{chunk}/{t}.parquet"), chunk=CHUNK_YEARS, t=t)
             for t in YEAR_TABLES
         },
-        code=lib("pipeline"),
+        code=lib("stages.combine_years"),
     output:
         **{t: f"{STAGING}/networks/{t}.parquet" for t in NETWORK_TABLES},
         **{t: f"{STAGING}/metrics/{t}.parquet" for t in METRIC_TABLES},

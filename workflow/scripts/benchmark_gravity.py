@@ -1,3 +1,4 @@
-from hubspoke import periods, tables
+from hubspoke.stages import benchmark_gravity
+from hubspoke.stages.runner import run
 
-tables.run_stage(snakemake, lambda paths: periods.benchmark_gravity(paths, snakemake.params.hub))
+run(snakemake, benchmark_gravity.run)

@@ -1,10 +1,4 @@
-from hubspoke import pipeline, tables
+from hubspoke.stages import combine_years
+from hubspoke.stages.runner import run
 
-
-def main():
-    for name in snakemake.output.keys():
-        df, prov = pipeline.combine(name, snakemake.input[name])
-        tables.write_parquet(df, snakemake.output[name], prov)
-
-
-tables.run_job(main, snakemake.log[0])
+run(snakemake, combine_years.run)

@@ -1,17 +1,4 @@
-from pathlib import Path
+from hubspoke.stages import export_graphs
+from hubspoke.stages.runner import run
 
-from hubspoke import graphfiles, tables
-
-
-def main():
-    graphfiles.write_layer(
-        Path(snakemake.output[0]).parent,  # the layer's GEXF lies in the graphs folder
-        snakemake.wildcards.layer,
-        snakemake.params.years,
-        tables.read_parquet(snakemake.input.edges),
-        tables.read_parquet(snakemake.input.nodes),
-        tables.read_parquet(snakemake.input.partitions),
-    )
-
-
-tables.run_job(main, snakemake.log[0])
+run(snakemake, export_graphs.run)

@@ -1,13 +1,4 @@
-from hubspoke import figures, tables
+from hubspoke.stages import figures
+from hubspoke.stages.runner import run
 
-
-def main():
-    figures.plot_brokerage(
-        tables.read_parquet(snakemake.input.brokerage),
-        hub=snakemake.params.hub,
-        thresholds=snakemake.params.thresholds,
-        path=snakemake.output[0],
-    )
-
-
-tables.run_job(main, snakemake.log[0])
+run(snakemake, figures.run_brokerage)

@@ -1,13 +1,4 @@
-from hubspoke import figures, tables
+from hubspoke.stages import figures
+from hubspoke.stages.runner import run
 
-
-def main():
-    figures.plot_series(
-        tables.read_parquet(snakemake.input.centralization),
-        tables.read_parquet(snakemake.input.hub),
-        breaks=snakemake.params.breaks,
-        path=snakemake.output[0],
-    )
-
-
-tables.run_job(main, snakemake.log[0])
+run(snakemake, figures.run_series)

@@ -1,8 +1,4 @@
-from hubspoke import publish, tables
+from hubspoke.stages import publish
+from hubspoke.stages.runner import run
 
-
-def main():
-    publish.publish(snakemake.input.staged, snakemake.params.targets, snakemake.output[0])
-
-
-tables.run_job(main, snakemake.log[0])
+run(snakemake, publish.run)

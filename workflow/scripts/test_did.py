@@ -1,5 +1,4 @@
-from hubspoke import periods, tables
-from hubspoke.settings import TradeDid
+from hubspoke.stages import test_did
+from hubspoke.stages.runner import run
 
-settings = TradeDid.from_params(snakemake.params.settings)
-tables.run_stage(snakemake, lambda paths: periods.test_did(paths, settings))
+run(snakemake, test_did.run)

@@ -1,5 +1,4 @@
-from hubspoke import periods, tables
-from hubspoke.settings import PeriodTests
+from hubspoke.stages import test_periods
+from hubspoke.stages.runner import run
 
-settings = PeriodTests.from_params(snakemake.params.settings)
-tables.run_stage(snakemake, lambda paths: periods.test_periods(paths, settings))
+run(snakemake, test_periods.run)

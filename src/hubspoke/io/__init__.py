@@ -1,1 +1,0 @@
-"""Importers for the publishers' own formats; each returns tidy, explicitly typed tables."""
