@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from hubspoke.errors import InputError
+from hubspoke.errors import InputError, SettingError
 from hubspoke.inference import reference
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
@@ -461,7 +461,7 @@ def test_bad_not_checkable_names_file_statement_and_key(tmp_path, mutate, key, w
 
 
 def test_unknown_reconciliation(trade, world):
-    with pytest.raises(InputError, match="reconciliation"):
+    with pytest.raises(SettingError, match="reconciliation"):
         reference.evaluate_reference_checks([], trade, world, reconciliation="mean")
 
 

@@ -13,6 +13,17 @@ def shown(value: object) -> str:
     return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 5]}[...]"
 
 
+class SettingError(ValueError):
+    """A setting the library cannot work with, named by its field in :mod:`hubspoke.settings`
+    (e.g. ``breaks``): the library does not know configuration keys, the stage runner turns it
+    into the one-line :class:`InputError` naming the key (:func:`hubspoke.settings.setting_key`).
+    """
+
+    def __init__(self, setting: str, message: str, value: object = None) -> None:
+        self.setting, self.message, self.value = setting, message, value
+        super().__init__(f"setting {setting!r}, value {shown(value)}: {message}")
+
+
 class InputError(ValueError):
     """Bad input data or configuration.
 

@@ -263,6 +263,12 @@ class Run(Section):
         return self.max_input_mb * 2**20
 
 
+def setting_key(name: str) -> str:
+    """The configuration key of the setting ``name``: a name means one key in every section."""
+    (key,) = {s.key(name) for s in SECTIONS if name in {f.name for f in dataclasses.fields(s)}}
+    return key
+
+
 SECTIONS = (
     Networks,
     Measures,

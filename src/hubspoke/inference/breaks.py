@@ -11,21 +11,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hubspoke.errors import InputError
-
-BREAKS_KEY = "breaks"
+from hubspoke.errors import SettingError
 
 
 def check_breaks(breaks: Sequence[int]) -> np.ndarray:
     arr = np.asarray(breaks)
     if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
-        raise InputError(
-            "config", "breaks must be a non-empty list of years", key=BREAKS_KEY, value=list(breaks)
-        )
+        raise SettingError("breaks", "breaks must be a non-empty list of years", list(breaks))
     if np.any(np.diff(arr) <= 0):
-        raise InputError(
-            "config", "breaks must be strictly increasing", key=BREAKS_KEY, value=arr.tolist()
-        )
+        raise SettingError("breaks", "breaks must be strictly increasing", arr.tolist())
     return arr.astype(np.int64)
 
 
@@ -39,11 +33,10 @@ def period_bounds(years: np.ndarray, breaks: Sequence[int]) -> tuple[np.ndarray,
         empty = int(np.flatnonzero(~found)[0])
         bounds = [f"from {cuts[empty - 1]}"] if empty > 0 else []
         bounds += [f"before {cuts[empty]}"] if empty < cuts.size else []
-        raise InputError(
-            "config",
+        raise SettingError(
+            "breaks",
             f"the period {' '.join(bounds)} holds none of the years {years.min()}-{years.max()}",
-            key=BREAKS_KEY,
-            value=cuts.tolist(),
+            cuts.tolist(),
         )
     # every period holds a year (checked above), so min/max over each period's years exist
     start = np.full(cuts.size + 1, np.iinfo(np.int64).max)

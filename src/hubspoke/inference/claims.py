@@ -95,7 +95,7 @@ import pandas as pd
 
 from hubspoke.config import check_against_schema, entry_name, load_schema, load_yaml_list
 from hubspoke.coverage import covered
-from hubspoke.errors import InputError
+from hubspoke.errors import InputError, SettingError
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 OPS = {
@@ -767,7 +767,7 @@ def evaluate_claims(
     layer-years of ``hub_metrics`` whose coverage falls below it are missing for condition and
     null-model tests and keep a period test from reading as evidence of no change."""
     if not 0 < alpha < 1:
-        raise InputError("config", "alpha must lie in (0, 1)", key="tests.alpha", value=alpha)
+        raise SettingError("alpha", "alpha must lie in (0, 1)", alpha)
     claims = validate_claims(claims_cfg)
     check_breaks(claims, breaks)
     tables = {

@@ -66,7 +66,7 @@ import pandas as pd
 
 from hubspoke import networks
 from hubspoke.config import check_against_schema, entry_name, load_schema, load_yaml_lists
-from hubspoke.errors import InputError
+from hubspoke.errors import InputError, SettingError
 
 EXPORT, IMPORT = "export_fob", "import_cif"
 FLOW_WORDS = {EXPORT: "exports (FOB) to", IMPORT: "imports (CIF) from"}
@@ -409,9 +409,7 @@ def evaluate_reference_checks(
     check's ``year``, or every year of its ``window`` (the other years' ``year_rule``
     ``window``)."""
     if reconciliation not in networks.RECONCILIATIONS:
-        raise InputError(
-            "config", "unknown reconciliation rule", key="reconciliation", value=reconciliation
-        )
+        raise SettingError("reconciliation", "unknown reconciliation rule", reconciliation)
     validate_checks(checks, source)
     reports = _Reports(trade, trade_world)
     rows = []

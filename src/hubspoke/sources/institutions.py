@@ -61,7 +61,7 @@ from hubspoke.sources.desta import (
     read_huggo_members,
 )
 from hubspoke.sources.migo import migo_spells, read_migo
-from hubspoke.validate import IMPLEMENTATION, MEMBERSHIP_KINDS, SCOPES
+from hubspoke.validate import IMPLEMENTATION, MEMBERSHIP_KINDS, SCHEMAS, SCOPES
 
 CURATED_DIR = Path(__file__).resolve().parents[3] / "data" / "curated"
 FILES = {
@@ -82,11 +82,10 @@ SOURCE_KEYS = {
 }
 RANK = {"curated": 0, "desta": 1, "atop": 2, "migo": 3, "cow_igo": 4}
 DOMAINS = ("economic", "security", "political")
-ORGANISATION_COLUMNS = ["org_id", "name", "domain", "depth", "leader", "scope", "implemented",
-                        "implementation_source", "source"]  # fmt: skip
-MEMBERSHIP_COLUMNS = ["org_id", "state", "kind", "start", "end", "date_precision", "source"]
-TREATY_COLUMNS = ["treaty_id", "state_a", "state_b", "kind", "name", "signed", "in_force",
-                  "ended", "source"]  # fmt: skip
+# the columns of the tables written to data/raw, as their input schemas declare them
+ORGANISATION_COLUMNS = list(SCHEMAS["organisations"].columns)
+MEMBERSHIP_COLUMNS = list(SCHEMAS["memberships"].columns)
+TREATY_COLUMNS = list(SCHEMAS["treaties"].columns)
 _SPELL_COLUMNS = ["org_id", "state", "kind", "start", "start_precision", "end", "end_precision",
                   "source", "rank"]  # fmt: skip
 _SOURCE_IDS = ("cow_igo", "desta", "atop", "migo")

@@ -15,7 +15,4 @@ def run(job: Job) -> dict[str, pd.DataFrame]:
     t = job.read()
     panel = gravity.benchmark_panel(t["edges"], t["gdp"], t["geography"], t["borders"])
     shares, fit = gravity.gravity_benchmark(panel, settings.hub)
-    return {
-        "gravity": shares.astype({"measure": "string"}),
-        "gravity_fit": fit.astype({"term": "string"}),
-    }
+    return {"gravity": shares, "gravity_fit": fit}

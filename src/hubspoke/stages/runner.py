@@ -8,7 +8,8 @@ wildcards, without Snakemake) and returns the tables it computed, ``{output name
 (and a CSV copy to the output ``<name>_csv`` when the rule has one), with the job's provenance
 unless the stage gave its own (:meth:`Job.provenance`), and logs to the rule's ``log:`` file
 what was read, how many rows, what was written and how long it took. Bad input ends the job with
-the one-line ``hubspoke: error: ...`` and exit status 1.
+the one-line ``hubspoke: error: ...`` and exit status 1; a setting the library cannot work with
+(:class:`~hubspoke.errors.SettingError`) is named there by its configuration key.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from hubspoke import tables
-from hubspoke.errors import InputError
+from hubspoke.errors import InputError, SettingError
+from hubspoke.settings import setting_key
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,11 @@ def execute(job: Job, stage: Callable[[Job], Tables | None]) -> None:
     try:
         for name, paths in job.inputs.items():
             log.info("input %s: %s", name, " ".join(_paths(paths)))
-        write_tables(job, stage(job) or {})
+        try:
+            computed = stage(job)
+        except SettingError as err:  # the library names the setting, the user the key
+            raise InputError("config", err.message, key=setting_key(err.setting), value=err.value)
+        write_tables(job, computed or {})
         for name, paths in job.outputs.items():
             for path in _paths(paths):
                 log.info("output %s: %s (%d bytes)", name, path, Path(path).stat().st_size)

@@ -37,7 +37,6 @@ def trade_did(edges: pd.DataFrame, memberships: pd.DataFrame, settings: TradeDid
         lags=did.lags,
         leave_out=did.leave_out,
     )
-    rows = rows.astype({"n_obs": "int64", "note": "string"})
     return rows.assign(
         layer="trade", metric="bilateral_trade", variant="weighted", threshold=np.nan
     )[stats.SERIES_KEY + stats.TEST_COLUMNS]
