@@ -439,6 +439,105 @@ def test_run_period_tests_layout_order_and_determinism():
     pd.testing.assert_frame_equal(alone[1], tests[tests["layer"] == "trade"].reset_index(drop=True))
 
 
+def _varied_metrics() -> pd.DataFrame:
+    """Series in the shapes real metrics take, each under several patterns of missing years:
+    noise, integer counts (ties), zero before 2010 (an exactly fit stretch), an exact step (the
+    mean-shift F of a perfect fit), constants, an exact trend, all missing; complete, with gaps,
+    one year left in 2010-2014, nothing after 2006 (rows absent), nothing before 2000."""
+    rng = np.random.default_rng(17)
+    after = YEARS >= 2010
+    shapes = {
+        "white": rng.standard_normal(YEARS.size),
+        "ar1": _noise(1, 0.5, 3)[0] + 1.5 * after,
+        "counts": rng.poisson(3.0 * after + 0.5).astype(float),
+        "zero_then_noise": np.where(after, 5 + rng.standard_normal(YEARS.size), 0.0),
+        "step": np.where(after, 0.7, 0.1),
+        "constant": np.full(YEARS.size, 0.1),
+        "trend": 0.5 * YEARS,
+        "all_missing": np.full(YEARS.size, np.nan),
+    }
+    missing = {
+        "complete": np.zeros(YEARS.size, dtype=bool),
+        "gaps": np.isin(YEARS, [1995, 2003, 2012, 2018]),
+        "short_middle": (YEARS >= 2010) & (YEARS <= 2013),
+        "early_only": YEARS >= 2007,
+        "late_start": YEARS < 2000,
+    }
+    frames = []
+    for i, (shape, values) in enumerate(shapes.items()):
+        for j, (layer, gone) in enumerate(missing.items()):
+            frame = pd.DataFrame(
+                {"layer": layer, "metric": shape, "variant": "binary",
+                 "threshold": np.nan if (i + j) % 3 == 0 else float(j), "year": YEARS,
+                 "value": np.where(gone, np.nan, values)}
+            )  # fmt: skip
+            frames.append(frame[~gone] if layer == "early_only" else frame)
+    # more complete noise series than one batch holds
+    for k in range(7):
+        frames.append(frames[0].assign(metric=f"white_{k}", value=rng.standard_normal(YEARS.size)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _period_tests_series_by_series(metrics, breaks, *, n_perm, seed, scheme, segmented_p):
+    """What run_period_tests computes, from the per-series functions one series at a time."""
+    all_years = np.sort(metrics["year"].unique())
+    n_boot = n_perm if segmented_p == "ar_bootstrap" else 0
+    periods, tests = [], []
+    for key, group in metrics.groupby(stats.SERIES_KEY, dropna=False, sort=True):
+        series = group.set_index("year")["value"].reindex(all_years).rename_axis("year")
+        series = series.reset_index()
+        perm_seed, boot_seed, sup_seed = stats.series_seed(seed, key).spawn(3)
+        parts = [
+            stats.permutation_test(series, breaks, n_perm=n_perm, seed=perm_seed, scheme=scheme),
+            stats.segmented_regression(series, breaks, n_boot=n_boot, seed=boot_seed),
+            stats.placebo_tests(series, breaks, n_sim=n_perm, seed=sup_seed),
+        ]
+        labels = dict(zip(stats.SERIES_KEY, key, strict=True))
+        periods.append(stats.period_summary(series, breaks).assign(**labels))
+        tests.append(pd.concat(parts, ignore_index=True).assign(**labels))
+    return (
+        pd.concat(periods, ignore_index=True)[stats.SERIES_KEY + stats.PERIOD_COLUMNS],
+        pd.concat(tests, ignore_index=True)[stats.SERIES_KEY + stats.TEST_COLUMNS],
+    )
+
+
+@pytest.mark.parametrize("scheme", stats.SCHEMES)
+@pytest.mark.parametrize("segmented_p", ["ar_bootstrap", "hac"])
+def test_run_period_tests_equals_the_per_series_functions(monkeypatch, scheme, segmented_p):
+    # the batched run (series that miss the same years share one design, batches of 3 series
+    # here) gives each series what the per-series functions give it with its own seeds: the
+    # same rows, notes, n_obs, min_p and NaN, the numbers to round-off
+    monkeypatch.setattr(stats, "_BATCH_BYTES", 3 * 8 * 99 * (29 + 50 + 4 * 29 + 4 * 6))
+    metrics = _varied_metrics()
+    options = {"n_perm": 99, "seed": 11, "scheme": scheme, "segmented_p": segmented_p}
+    periods, tests = stats.run_period_tests(metrics, BREAKS, **options)
+    want_periods, want_tests = _period_tests_series_by_series(metrics, BREAKS, **options)
+    pd.testing.assert_frame_equal(periods, want_periods, check_exact=False, rtol=1e-9, atol=1e-12)
+    pd.testing.assert_frame_equal(tests, want_tests, check_exact=False, rtol=1e-9, atol=1e-12)
+    for column in ["estimate", "se", "ci_low", "ci_high", "p_value", "min_p"]:
+        assert np.allclose(tests[column], want_tests[column], rtol=1e-9, atol=1e-12,
+                           equal_nan=True), column  # fmt: skip
+    pd.testing.assert_series_equal(tests["n_obs"], want_tests["n_obs"])
+    pd.testing.assert_series_equal(tests["min_p"], want_tests["min_p"], rtol=1e-15)
+    pd.testing.assert_series_equal(tests["note"], want_tests["note"])
+    # the table holds the degenerate cases it is meant to
+    notes = " | ".join(tests["note"].dropna().unique())
+    for note in ["fewer than 2 non-missing years", "too few non-missing years to identify",
+                 "fits the series exactly", "are fit exactly", "or a constant series",
+                 "outside the trimmed window"]:  # fmt: skip
+        assert note in notes, note
+    assert tests.groupby(stats.SERIES_KEY, dropna=False).ngroups == 47
+    assert stats._batch_size(29, 6, 99) == 3
+
+
+def test_nan_quantiles_row_by_row():
+    draws = np.random.default_rng(2).standard_normal((6, 50))
+    draws[1, [3, 7]] = np.nan
+    draws[4, :49] = np.nan
+    q = [0.975, 0.025]
+    np.testing.assert_array_equal(stats._quantiles(draws, q), np.nanquantile(draws, q, axis=1))
+
+
 def test_series_seed_is_stable_across_processes():
     key = ("trade", "hub_share", "weighted", float("nan"))
     here = stats.series_seed(7, key).generate_state(4).tolist()
