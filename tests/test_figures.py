@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
+from hubspoke.inference import robustness as robust
 from hubspoke.measures.brokerage import ROLES
 from hubspoke.stages import figures
 
@@ -79,6 +80,57 @@ def brokerage():
     return pd.DataFrame(rows, columns=cols).assign(expected=1.0, sd=1.0, z=0.0)
 
 
+@pytest.fixture
+def spec_grid():
+    """The robustness table of claim P (two period-test rows) and claim C (a condition row)
+    at the main specification and three alternatives."""
+    from test_robustness import claims_table, specs_table
+
+    specs = specs_table({"threshold": "0.01"}, {"states": "no_baltics"}, {"threshold": "0.1"})
+    s, i, n = "supported", "inconclusive", "not supported"
+
+    def table(effects, verdicts, share, condition):
+        rows = [
+            {
+                "claim_id": "P",
+                "term": term,
+                "effect": e,
+                "ci_low": e - 0.1,
+                "ci_high": e + 0.1,
+                "verdict": v,
+                "claim_verdict": s,
+            }
+            for term, e, v in zip(("level_2010", "level_2015"), effects, verdicts, strict=True)
+        ]
+        rows.append(
+            {
+                "claim_id": "C",
+                "kind": "condition",
+                "test": "condition",
+                "term": "rank == 1",
+                "break_year": None,
+                "ci_low": nan,
+                "ci_high": nan,
+                "effect": share,
+                "verdict": condition,
+                "claim_verdict": condition,
+            }
+        )
+        return claims_table(rows)
+
+    tables = {
+        "main": table((0.3, 0.2), (s, s), 1.0, s),
+        "threshold=0.01": table((0.1, nan), (i, i), 0.75, n),
+        "states=no_baltics": table((0.5, 0.25), (s, s), 1.0, s),
+        "threshold=0.1": table((-0.2, 0.15), (n, s), 0.9, n),
+    }  # fmt: skip
+    return robust.robustness_table(tables, specs)
+
+
+def draw_curve(table, path):
+    return figures.plot_specification_curve(table, "P", path=path)
+
+
 def draw_series(tables, path):
     return figures.plot_series(*tables, breaks=BREAKS, path=path)
 
@@ -93,14 +145,15 @@ def draw_brokerage(table, path):
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
-@pytest.mark.parametrize("which", ["series", "network", "brokerage"])
+@pytest.mark.parametrize("which", ["series", "network", "brokerage", "curve"])
 def test_files_are_written_and_byte_identical(
-    tmp_path, suffix, which, centralization, hub_metrics, network, brokerage
+    tmp_path, suffix, which, centralization, hub_metrics, network, brokerage, spec_grid
 ):
     draw, tables = {
         "series": (draw_series, (centralization, hub_metrics)),
         "network": (draw_network, network),
         "brokerage": (draw_brokerage, brokerage),
+        "curve": (draw_curve, spec_grid),
     }[which]
     first, second = tmp_path / f"a.{suffix}", tmp_path / "sub" / f"b.{suffix}"
     draw(tables, first)
@@ -235,3 +288,71 @@ def test_all_missing_network_still_draws(tmp_path, network):
     fig = figures.plot_trade_networks(edges, nodes, years=[2001], hub="H", path=tmp_path / "m.png")
     assert "no reported values" in fig._suptitle.get_text()
     assert not math.isnan(fig.axes[0].collections[0].get_linewidths()[0])
+
+
+# --- specification curve -------------------------------------------------------------------
+
+
+def curve_axes(fig):
+    """(curve, indicator) axes pairs of the visible panels."""
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    return list(zip(axes[::2], axes[1::2], strict=True))
+
+
+def test_specification_curve_of_period_tests(tmp_path, spec_grid):
+    fig = draw_curve(spec_grid, tmp_path / "p.png")
+    panels = curve_axes(fig)
+    assert len(panels) == 2
+    (curve, indicators), (curve_2015, _) = panels
+    assert curve.get_title() == "hub_share: segmented level_2010 (trade, weighted)"
+    assert curve.get_ylabel() == "estimate"
+    # sorted by estimate: threshold=0.1 (-0.2), threshold=0.01 (0.1), main (0.3), states (0.5)
+    points, ring = curve.collections[1], curve.collections[2]
+    np.testing.assert_allclose(points.get_offsets()[:, 1], [-0.2, 0.1, 0.3, 0.5])
+    colours = [to_hex(c) for c in points.get_facecolors()]
+    assert colours == [
+        figures.HUB_COLOUR,
+        figures.MISSING_COLOUR,
+        figures.VERDICT_COLOURS["supported"],
+        figures.VERDICT_COLOURS["supported"],
+    ]
+    np.testing.assert_allclose(ring.get_offsets(), [[2, 0.3]])  # the main specification
+    intervals = curve.collections[0]
+    np.testing.assert_allclose(intervals.get_segments()[0][:, 1], [-0.3, -0.1])
+    # the indicator panel: one row per value of each varied choice, the main value first
+    labels = [t.get_text() for t in indicators.get_yticklabels()]
+    assert labels == [
+        "states = no_baltics",
+        "states = all",
+        "threshold = 0.1",
+        "threshold = 0.01",
+        "threshold = 0.05",
+    ]
+    # a missing estimate: a cross at the bottom, still at its place in the order
+    crosses = curve_2015.collections[2]
+    np.testing.assert_allclose(crosses.get_offsets(), [[3, 0.04]])
+    assert "4 specifications, main supported" in fig._suptitle.get_text()
+
+
+def test_specification_curve_of_a_condition(tmp_path, spec_grid):
+    fig = figures.plot_specification_curve(spec_grid, "C", path=tmp_path / "c.png")
+    ((curve, _),) = curve_axes(fig)
+    assert curve.get_ylabel() == "share of years"
+    assert curve.get_title() == "rank == 1 (trade, weighted)"
+    assert not any(len(c.get_segments()) for c in curve.collections if hasattr(c, "get_segments"))
+    np.testing.assert_allclose(curve.collections[0].get_offsets()[:, 1], [0.75, 0.9, 1.0, 1.0])
+
+
+def test_specification_curve_without_rows(tmp_path, spec_grid):
+    fig = figures.plot_specification_curve(spec_grid, "H9", path=tmp_path / "none.png")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["no rows for claim H9"]
+
+
+def test_specification_curve_panels_are_capped(tmp_path, spec_grid):
+    p = spec_grid[spec_grid["claim_id"] == "P"]
+    many = pd.concat(
+        [p.assign(term=f"level_{year}") for year in range(2000, 2014)], ignore_index=True
+    )
+    fig = draw_curve(many, tmp_path / "many.png")
+    assert len(curve_axes(fig)) == figures.MAX_CURVE_PANELS == 12
+    assert "first 12 of 28 test rows shown" in fig._suptitle.get_text()
