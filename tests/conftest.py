@@ -119,3 +119,11 @@ def small_run(tmp_path_factory) -> Path:
     cwd = small_workdir(tmp_path_factory.mktemp("small_run"))
     snakemake(cwd, "--configfile", "small.yaml")
     return cwd
+
+
+def staged_file(run: Path, published: str) -> Path:
+    """The staged file behind a published one (``published`` relative to ``results/``): the
+    main specification's tables are staged under ``specs/main/``, the run's own files beside."""
+    staging = run / ".staging" / "results"
+    main = staging / "specs" / "main" / published
+    return main if main.exists() else staging / published

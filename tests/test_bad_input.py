@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_run
+from conftest import copy_run, staged_file
 from test_dots import write_dots
 from test_workflow import snakemake
 
@@ -511,14 +511,14 @@ def test_a_failing_job_leaves_results_as_the_last_complete_run(small_run, before
     proc = snakemake(run, "--configfile", "small.yaml", check=False)
     assert proc.returncode != 0
     # removed by Snakemake
-    assert not (run / ".staging" / "results" / "networks" / "edges.parquet").exists()
+    assert not staged_file(run, "networks/edges.parquet").exists()
     assert snapshot(run) == before
     script.write_text(good)
     snakemake(run, "--configfile", "small.yaml")
     after = snapshot(run)
     assert set(after) == set(before) and after != before
     for name, (digest, _) in after.items():
-        staged = run / ".staging" / name
+        staged = staged_file(run, name.removeprefix("results/"))
         assert hashlib.sha256(staged.read_bytes()).hexdigest() == digest, name
 
 

@@ -550,3 +550,24 @@ def test_the_schema_of_a_claims_file_agrees_with_the_code_that_evaluates_it():
     kinds = claims.CLAIM_SCHEMA["properties"]["tests"]["items"]["properties"]["kind"]["enum"]
     assert set(kinds) == set(claims.TEST_SCHEMAS)
     assert set(claims.TEST_SCHEMAS["condition"]["properties"]["op"]["enum"]) == set(claims.OPS)
+
+
+def test_binary_tests_at_the_main_default_threshold_follow_a_specifications_default():
+    main, spec = {"trade": 0.05, "treaty": 1.0}, {"trade": 0.01, "treaty": 1.0}
+    cfg = [
+        {"id": "A", "statement": "s", "tests": [
+            {"kind": "condition", "metric": "m", "layers": ["trade"], "variant": "binary",
+             "threshold": 0.05, "op": "<=", "value": 0.5},
+            # another threshold than the default, a weighted series, a layer at another default
+            {"kind": "condition", "metric": "m", "layers": ["trade"], "variant": "binary",
+             "threshold": 0.1, "op": "<=", "value": 0.5},
+            {"kind": "condition", "metric": "m", "layers": ["trade"], "variant": "weighted",
+             "threshold": None, "op": "<=", "value": 0.5},
+            {"kind": "condition", "metric": "m", "layers": ["trade", "treaty"],
+             "variant": "binary", "threshold": 0.05, "op": "<=", "value": 0.5},
+        ]},
+    ]  # fmt: skip
+    moved = claims.at_thresholds(cfg, main, spec)
+    assert [t["threshold"] for t in moved[0]["tests"]] == [0.01, 0.1, None, 0.05]
+    assert cfg[0]["tests"][0]["threshold"] == 0.05  # the claims given are not changed
+    assert claims.at_thresholds(cfg, main, main) == cfg

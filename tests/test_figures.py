@@ -12,6 +12,7 @@ from matplotlib.colors import to_hex
 from hubspoke.inference import robustness as robust
 from hubspoke.measures.brokerage import ROLES
 from hubspoke.stages import figures
+from hubspoke.stages import plot_specification_curves as curves
 
 YEARS = list(range(2000, 2006))
 BREAKS = [2003]
@@ -128,7 +129,7 @@ def spec_grid():
 
 
 def draw_curve(table, path):
-    return figures.plot_specification_curve(table, "P", path=path)
+    return curves.plot_specification_curve(table, "P", path=path)
 
 
 def draw_series(tables, path):
@@ -313,8 +314,8 @@ def test_specification_curve_of_period_tests(tmp_path, spec_grid):
     assert colours == [
         figures.HUB_COLOUR,
         figures.MISSING_COLOUR,
-        figures.VERDICT_COLOURS["supported"],
-        figures.VERDICT_COLOURS["supported"],
+        curves.VERDICT_COLOURS["supported"],
+        curves.VERDICT_COLOURS["supported"],
     ]
     np.testing.assert_allclose(ring.get_offsets(), [[2, 0.3]])  # the main specification
     intervals = curve.collections[0]
@@ -323,10 +324,10 @@ def test_specification_curve_of_period_tests(tmp_path, spec_grid):
     labels = [t.get_text() for t in indicators.get_yticklabels()]
     assert labels == [
         "states = no_baltics",
-        "states = all",
+        "states = main",
         "threshold = 0.1",
         "threshold = 0.01",
-        "threshold = 0.05",
+        "threshold = main",
     ]
     # a missing estimate: a cross at the bottom, still at its place in the order
     crosses = curve_2015.collections[2]
@@ -335,7 +336,7 @@ def test_specification_curve_of_period_tests(tmp_path, spec_grid):
 
 
 def test_specification_curve_of_a_condition(tmp_path, spec_grid):
-    fig = figures.plot_specification_curve(spec_grid, "C", path=tmp_path / "c.png")
+    fig = curves.plot_specification_curve(spec_grid, "C", path=tmp_path / "c.png")
     ((curve, _),) = curve_axes(fig)
     assert curve.get_ylabel() == "share of years"
     assert curve.get_title() == "rank == 1 (trade, weighted)"
@@ -344,7 +345,7 @@ def test_specification_curve_of_a_condition(tmp_path, spec_grid):
 
 
 def test_specification_curve_without_rows(tmp_path, spec_grid):
-    fig = figures.plot_specification_curve(spec_grid, "H9", path=tmp_path / "none.png")
+    fig = curves.plot_specification_curve(spec_grid, "H9", path=tmp_path / "none.png")
     assert [t.get_text() for t in fig.axes[0].texts] == ["no rows for claim H9"]
 
 
@@ -354,5 +355,5 @@ def test_specification_curve_panels_are_capped(tmp_path, spec_grid):
         [p.assign(term=f"level_{year}") for year in range(2000, 2014)], ignore_index=True
     )
     fig = draw_curve(many, tmp_path / "many.png")
-    assert len(curve_axes(fig)) == figures.MAX_CURVE_PANELS == 12
+    assert len(curve_axes(fig)) == curves.MAX_CURVE_PANELS == 12
     assert "first 12 of 28 test rows shown" in fig._suptitle.get_text()

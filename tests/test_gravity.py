@@ -286,3 +286,15 @@ def test_without_flows_the_did_says_so_and_the_benchmark_is_empty():
     shares, fit = gravity.gravity_benchmark(panel, "HUB")
     assert shares.empty and fit.empty
     assert list(shares.columns) == gravity.SHARE_COLUMNS
+
+
+def test_two_spokes_leave_only_singleton_flows_and_are_not_identified():
+    # each exporter-year has one flow: pyfixest would drop every flow and abort the process
+    two = simulate(3)
+    two = two[two["exporter"].isin(SPOKES[:2]) & two["importer"].isin(SPOKES[:2])]
+    assert not gravity._beyond_singletons(two) and gravity._beyond_singletons(simulate(3))
+    rows = gravity.did_gravity(
+        two, {BREAK: bloc_of(*SPOKES[:2])}, placebo_draws=5, seed=1, leads=2, lags=2
+    )
+    did = rows[rows["test"] == "did"]
+    assert did["p_value"].isna().all() and did["note"].str.contains("too few spokes").all()

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import small_workdir
+from conftest import small_workdir, staged_file
 from test_workflow import snakemake, tool
 
 import hubspoke
@@ -50,13 +50,24 @@ def second_run(tmp_path_factory) -> Path:
 def test_two_clean_runs_give_byte_identical_parquet_files(small_run, second_run):
     first = parquet_hashes(small_run)
     # 9 validated inputs, 8 tables for each year, 8 combined ones, 4 period and claim tests,
-    # the statements the reference checks cannot check, the DiD, the gravity benchmark's 2
-    assert len(first) == 9 + 8 * len(CHUNKS) + 8 + 4 + 1 + 1 + 2
+    # the statements the reference checks cannot check, the DiD, the gravity benchmark's 2, the
+    # main specification's verdicts, the grid's robustness and specifications tables
+    assert len(first) == 9 + 8 * len(CHUNKS) + 8 + 4 + 1 + 1 + 2 + 3
     assert parquet_hashes(second_run) == first
 
 
 def test_a_finished_run_publishes_every_staged_file(small_run):
-    assert parquet_hashes(small_run, "results") == parquet_hashes(small_run)
+    published = parquet_hashes(small_run, "results")
+    staged = {
+        rel: hashlib.sha256(staged_file(small_run, rel).read_bytes()).hexdigest()
+        for rel in published
+    }
+    assert staged == published
+    # every staged table is published, but a specification's own claims (in robustness)
+    unpublished = set(parquet_hashes(small_run)) - {
+        str(staged_file(small_run, rel).relative_to(small_run / STAGING)) for rel in published
+    }
+    assert unpublished == {"specs/main/verdicts.parquet"}
 
 
 def test_every_output_carries_provenance(small_run):
@@ -95,7 +106,7 @@ def test_provenance_is_stable(small_run, second_run):
 
 
 def year_files(cwd: Path) -> int:
-    return len(list((cwd / STAGING / "years").glob("*/*.parquet")))
+    return len(list((cwd / STAGING / "specs" / "main" / "years").glob("*/*.parquet")))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])

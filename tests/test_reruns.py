@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 # Jobs that combine the years or read the combined tables: a change in any year reruns them.
 CROSS_YEAR = [
     "all",
+    "assess_robustness",
     "benchmark_gravity",
     "check_references",
     "combine_years",
@@ -29,25 +30,33 @@ CROSS_YEAR = [
     *["export_graphs"] * 6,  # one job per layer; small.yaml keeps the six default layers
     "plot_brokerage",
     "plot_series",
+    "plot_specification_curves",
     "plot_trade_networks",
     "publish",
     "test_did",
     "test_periods",
 ]
 JOB = re.compile(r"^(?:local)?rule (\w+):$")
-CHUNK = re.compile(r"^\s+wildcards: chunk=(\d{4}-\d{4})$")
+WILDCARDS = re.compile(r"^\s+wildcards: (.+)$")
+# the jobs that follow a changed claims table of the main specification
+CLAIMS_JOBS = ["all", "assess_robustness", "explorer", "plot_specification_curves", "publish"]
 CHUNKS = ["2012-2013", "2014-2015", "2016-2016"]  # small.yaml: 2012-2016, years_per_job: 2
 
 
 def planned(cwd: Path, config: str = "small.yaml") -> list[str]:
-    """The jobs a dry run plans, as ``rule`` or ``rule[first-last year]``, sorted."""
+    """The jobs a dry run plans, sorted, as ``rule``, with the years of a yearly job
+    (``rule[first-last year]``) and the specification of a grid's job other than the main one
+    (``rule[spec]``, ``rule[spec,first-last year]``)."""
     out = snakemake(cwd, "--configfile", config, "--dry-run").stdout.splitlines()
     jobs = []
     for line in out:
         if found := JOB.match(line):
             jobs.append(found.group(1))
-        elif found := CHUNK.match(line):
-            jobs[-1] += f"[{found.group(1)}]"
+        elif found := WILDCARDS.match(line):
+            values = dict(item.split("=", 1) for item in found.group(1).split(", "))
+            shown = [values[k] for k in ("spec", "chunk") if values.get(k, "main") != "main"]
+            if shown:
+                jobs[-1] += f"[{','.join(shown)}]"
     return sorted(jobs)
 
 
@@ -106,10 +115,12 @@ def test_trade_with_a_partner_outside_the_states_reruns_no_year(run):
     edit_trade(run, "BLR,DEU,2014,export_fob,")
     assert planned(run) == [
         "all",
+        "assess_robustness",
         "benchmark_gravity",  # reads the validated GDP and geography, rewritten too
         "check_references",
         "evaluate_claims",
         "explorer",  # shows the claims
+        "plot_specification_curves",
         "publish",
         "test_did",  # reads the validated memberships, rewritten by validate_inputs
         "validate_inputs",
@@ -146,7 +157,7 @@ def test_a_table_rewritten_with_bom_and_windows_line_ends_reruns_no_year(run):
     [
         # claims.py is imported by the evaluate_claims stage only (hubspoke.dag.codedeps); the
         # explorer shows its table
-        ("inference/claims.py", ["all", "evaluate_claims", "explorer", "publish"]),
+        ("inference/claims.py", [*CLAIMS_JOBS, "evaluate_claims"]),
         # the yearly measures (stages/figures.py imports them too): every year and what reads
         # the years; not validate_inputs nor check_references, which do not import them
         (
@@ -170,11 +181,10 @@ def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expec
     ("changes", "expected"),
     [
         # alpha: evaluate_claims' parameter only (the explorer shows its table)
-        ({"tests": {"alpha": 0.1}},
-         ["all", "evaluate_claims", "explorer", "publish"]),
+        ({"tests": {"alpha": 0.1}}, [*CLAIMS_JOBS, "evaluate_claims"]),
         # permutations: test_periods' parameter; evaluate_claims reads its output
         ({"tests": {"permutations": 60}},
-         ["all", "evaluate_claims", "explorer", "publish", "test_periods"]),
+         [*CLAIMS_JOBS, "evaluate_claims", "test_periods"]),
         # reconciliation: every year's networks, and the reference checks
         ({"reconciliation": "max"}, [*chunks_of("analyse_years", CHUNKS), *CROSS_YEAR]),
     ],
@@ -182,3 +192,35 @@ def test_editing_library_code_reruns_the_rules_that_import_it(run, module, expec
 )  # fmt: skip
 def test_changing_a_parameter_reruns_the_rules_that_use_it(run, changes, expected):
     assert planned(run, write_config(run, **changes)) == sorted(expected)
+
+
+GRID = [
+    {"name": "rec", "key": "reconciliation", "alternatives": {"max": "max"}},
+    {"name": "states", "key": "states", "alternatives": {"no_kaz": {"without": ["KAZ"]}}},
+]
+
+
+@pytest.fixture(scope="module")
+def grid_run(small_run, tmp_path_factory) -> Path:
+    """The small run with a grid of two specifications beside the main one, finished."""
+    run = copy_run(small_run, tmp_path_factory.mktemp("grid") / "run")
+    snakemake(run, "--configfile", write_config(run, specifications={"choices": GRID}))
+    return run
+
+
+def test_flipping_one_choice_of_the_grid_reruns_that_specification_only(grid_run, tmp_path):
+    run = copy_run(grid_run, tmp_path / "run")
+    assert planned(run, "changed.yaml") == []
+    # the same name, another state left out: that specification's jobs only
+    flipped = [GRID[0], {**GRID[1], "alternatives": {"no_kaz": {"without": ["ARM"]}}}]
+    config = write_config(run, specifications={"choices": flipped})
+    spec = "states=no_kaz"
+    own = ["combine_years", "evaluate_claims", "test_did", "test_periods"]
+    assert planned(run, config) == sorted(
+        [
+            *(f"analyse_years[{spec},{c}]" for c in CHUNKS),
+            *(f"{rule}[{spec}]" for rule in own),
+            # the grid's tables, the final claims and what shows them
+            *CLAIMS_JOBS,
+        ]
+    )

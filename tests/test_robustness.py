@@ -11,14 +11,16 @@ from hubspoke.inference import robustness
 from hubspoke.inference.claims import CLAIM_COLUMNS
 
 nan = np.nan
-MAIN = {
-    "threshold": "0.05",
-    "reconciliation": "importer_first",
-    "start_year": "1992",
-    "states": "all",
-    "membership_scopes": "regional_post_soviet,regional_other",
-    "null_binary": "fitness",
-}
+# the grid's choices, each at its main value (the specs table's label "main")
+CHOICES = [
+    "threshold",
+    "reconciliation",
+    "start_year",
+    "states",
+    "membership_scopes",
+    "null_binary",
+]
+MAIN = dict.fromkeys(CHOICES, robustness.MAIN_LABEL)
 # five alternatives, each varying one choice
 GRID = [
     {"threshold": "0.01"},
@@ -272,8 +274,9 @@ def test_order_and_dtypes_are_the_declared_ones(main_claims):
     pd.testing.assert_frame_equal(table, outputs.conform(table, "robustness"))
     pd.testing.assert_frame_equal(out, outputs.conform(out, "claims"))
     assert table["choices"].tolist()[:4] == ["states", "", "threshold", "threshold,states"]
-    assert table["spec_threshold"].tolist()[:4] == ["0.05", "0.05", "0.01", "0.01"]
-    assert table["spec_states"].tolist()[:4] == ["no_baltics", "all", "all", "no_baltics"]
+    labels = [robustness.spec_labels(spec) for spec in table["spec"][:4]]
+    assert labels == [{"states": "no_baltics"}, {}, {"threshold": "0.01"},
+                      {"threshold": "0.01", "states": "no_baltics"}]  # fmt: skip
     assert table["break_year"].isna().tolist() == [False] * 12 + [True] * 4
     assert by_claim(out).loc["S", "fragile_choices"] == "states"
     assert robustness.ROBUSTNESS_COLUMNS == outputs.declared()["robustness"]["columns"]
@@ -324,8 +327,8 @@ def test_claims_tables_of_evaluate_claims():
 def test_check_specs_returns_the_typed_table():
     specs = specs_table(*GRID).astype({"spec": object})
     checked = robustness.check_specs(specs)
-    assert list(checked.columns) == list(robustness.SPEC_COLUMNS)
-    assert (checked.dtypes == list(robustness.SPEC_COLUMNS.values())).all()
+    assert list(checked.columns) == [*robustness.SPEC_COLUMNS, *CHOICES]
+    assert (checked.dtypes == [*robustness.SPEC_COLUMNS.values(), *["string"] * 6]).all()
 
 
 @pytest.mark.parametrize(
@@ -335,11 +338,11 @@ def test_check_specs_returns_the_typed_table():
         (lambda s: s.assign(is_main=False), "exactly one main"),
         (lambda s: s.assign(is_main=[True, None, False]), "is_main must be True or False"),
         (lambda s: s.assign(spec=["main", "a", "a"]), r"duplicate specification names \['a'\]"),
-        (lambda s: s.drop(columns="null_binary"), r"missing columns \['null_binary'\]"),
+        (lambda s: s.drop(columns="choices"), r"missing columns \['choices'\]"),
         (lambda s: s.assign(choices=["", "states", "threshold"]), "differs from the main"),
         (lambda s: s.assign(choices=["", "threshold", "colour"]), "unknown choices"),
         (lambda s: s.assign(choices=["threshold", "threshold", "states"]), "differs from"),
-        (lambda s: s.assign(states=["all", None, "no_baltics"]), "missing value"),
+        (lambda s: s.assign(states=["main", None, "no_baltics"]), "missing value"),
     ],
 )
 def test_check_specs_refuses_a_bad_table(change, match):

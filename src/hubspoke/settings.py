@@ -198,14 +198,26 @@ class TradeDid(Section):
     membership_kinds: tuple[str, ...] = field(metadata=config_key("membership_kinds", _strings))
 
 
+class _DefaultThresholds:
+    """The sections that read the layers' default binarisation thresholds."""
+
+    def thresholds(self) -> dict[str, float]:
+        """The binarisation threshold of each configured layer."""
+        return {layer: self.binarisation[layer].threshold for layer in self.layers}
+
+
 @dataclass(frozen=True)
-class Claims(Section):
+class Claims(_DefaultThresholds, Section):
     """What evaluating the claims reads (the claims file is the job's input)."""
 
     hub: str = field(metadata=config_key("hub"))
     breaks: tuple[int, ...] = field(metadata=config_key("breaks", tuple))
     alpha: float = field(metadata=config_key("tests.alpha"))
     min_coverage: float = field(metadata=config_key("coverage.min_share"))
+    layers: tuple[str, ...] = field(metadata=config_key("layers", _strings))
+    binarisation: dict[str, Binarisation] = field(
+        metadata=config_key("binarisation", _binarisation)
+    )
 
 
 @dataclass(frozen=True)
@@ -218,7 +230,7 @@ class Benchmarks(Section):
 
 
 @dataclass(frozen=True)
-class Figures(Section):
+class Figures(_DefaultThresholds, Section):
     """What the figures and the explorer read."""
 
     hub: str = field(metadata=config_key("hub"))
@@ -228,10 +240,6 @@ class Figures(Section):
     binarisation: dict[str, Binarisation] = field(
         metadata=config_key("binarisation", _binarisation)
     )
-
-    def thresholds(self) -> dict[str, float]:
-        """The binarisation threshold of each configured layer."""
-        return {layer: self.binarisation[layer].threshold for layer in self.layers}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 import dataclasses
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +24,15 @@ os.environ.update(
 from hubspoke.config import validate_config
 from hubspoke.dag.chunks import year_chunks
 from hubspoke.dag.codedeps import ROOT as LIB_ROOT, module_files
+from hubspoke.dag.specs import (
+    MAIN,
+    SpecSettings,
+    checked_configs,
+    grid,
+    settings_table,
+    shared_jobs,
+    spec_table,
+)
 from hubspoke.dag.fingerprint import year_fingerprints
 from hubspoke.errors import InputError
 from hubspoke.inference.claims import load_claims
@@ -33,11 +43,7 @@ from hubspoke.settings import (
     Claims,
     Figures,
     GraphFiles,
-    Measures,
-    Networks,
-    PeriodTests,
     Run,
-    TradeDid,
 )
 from hubspoke.stages.export_graphs import layer_paths
 from hubspoke.validate import load_inputs, load_table
@@ -104,33 +110,64 @@ def checked_config():
     return cfg, run, inputs
 
 
+def checked_spec(cfg, source):
+    """A specification's configuration, checked like the main one (hubspoke.dag.specs)."""
+    cfg = validate_config(
+        cfg,
+        Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
+        source=source,
+    )
+    return json.loads(json.dumps(cfg, sort_keys=True))
+
+
 # Bad input stops the run here, before any job starts, with one line naming the file or
 # config key, the row, the column and the value; results/ is left exactly as it was.
 try:
     checked, RUN, inputs = checked_config()
     config.update(checked)
+    SPEC_CONFIGS = checked_configs(config, checked_spec)
 except InputError as err:
     sys.exit(f"hubspoke: error: {err}")
 
 YEARS = list(RUN.years)
 STATES = sorted(RUN.states)
 INPUT_TABLES = sorted(RUN.inputs)
-# the typed settings each stage reads (hubspoke.settings), passed whole as the rules' params
-NETWORKS = Networks.from_config(config)
-MEASURES = Measures.from_config(config)
-PERIOD_TESTS = PeriodTests.from_config(config)
-TRADE_DID = TradeDid.from_config(config)
+# the typed settings each stage reads (hubspoke.settings), passed whole as the rules' params:
+# those of the main specification, and per specification of the grid (hubspoke.dag.specs)
 BENCHMARKS = Benchmarks.from_config(config)
 CLAIMS = Claims.from_config(config)
 FIGURES = Figures.from_config(config)
 GRAPH_FILES = GraphFiles.from_config(config)
-# one fingerprint per year of the input rows that year reads (see hubspoke.dag.fingerprint)
-FINGERPRINTS = year_fingerprints(
-    {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, STATES, NETWORKS.rule
+SPEC = {name: SpecSettings.from_config(cfg) for name, cfg in SPEC_CONFIGS.items()}
+SPECS = list(SPEC)
+SPEC_TABLE = spec_table(grid(config), config)
+SETTINGS_TABLE = settings_table(grid(config), SPEC_CONFIGS)
+CLAIM_IDS = [claim["id"] for claim in load_claims(RUN.claims)]
+# the specification whose job each specification reads, per stage: equal settings, one job
+SHARED = shared_jobs(SPEC)
+ANALYSES = sorted(set(SHARED["analysis"].values()))
+print(
+    f"hubspoke: {len(SPECS)} specifications (the main one and {len(SPECS) - 1} of the grid),"
+    f" {len(ANALYSES)} of them with their own yearly analysis",
+    file=sys.stderr,
 )
-del inputs  # the tables can be large (the world input): free them before the jobs run
-# the yearly jobs, each a few consecutive years (see hubspoke.dag.chunks)
-CHUNK_YEARS = year_chunks(YEARS, RUN.years_per_job)
+# one fingerprint per year of the input rows that year reads (see hubspoke.dag.fingerprint),
+# per state set and activity rule of the analyses
+_fingerprints = {}
+FINGERPRINTS = {}
+for name in ANALYSES:
+    states, rule = SPEC[name].networks.states, SPEC[name].networks.rule
+    if (states, rule) not in _fingerprints:
+        _fingerprints[states, rule] = year_fingerprints(
+            {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, sorted(states), rule
+        )
+    FINGERPRINTS[name] = _fingerprints[states, rule]
+del inputs, _fingerprints  # the tables can be large (the world input): free them
+# the yearly jobs of each analysis, each a few consecutive years (see hubspoke.dag.chunks)
+CHUNKS = {
+    name: year_chunks(list(SPEC[name].run.years), SPEC[name].run.years_per_job)
+    for name in ANALYSES
+}
 NETWORK_TABLES = ["edges", "nodes", "partitions"]
 YEAR_TABLES = [
     *NETWORK_TABLES,
@@ -145,6 +182,7 @@ METRIC_TABLES = ["centralization", "hub", "brokerage", "multiplex"]
 
 wildcard_constraints:
     chunk=r"\d{4}-\d{4}",
+    spec="|".join(re.escape(name) for name in SPECS),
 
 
 def lib(*modules):
@@ -174,6 +212,21 @@ def staged(path):
     return f"{STAGING}/{path}"
 
 
+def spec_staged(path, spec="{spec}"):
+    """A file of one specification's jobs (the main one's are published)."""
+    return staged(f"specs/{spec}/{path}")
+
+
+def shared_staged(stage, path):
+    """An input function: the file of the specification whose ``stage`` job a specification
+    reads (:func:`hubspoke.dag.specs.shared_jobs`)."""
+    return lambda w: spec_staged(path, SHARED[stage][w.spec])
+
+
+def main_staged(path):
+    return spec_staged(path, MAIN)
+
+
 def logged(path):
     return f"{LOGS}/{path}"
 
@@ -185,52 +238,50 @@ def graph_files(layer):
     return {"gexf": paths.pop("gexf"), "files": list(paths.values())}
 
 
-def staged_outputs():
-    """Every file the jobs write, under STAGING: the files to publish."""
-    return [
-        *expand(f"{STAGING}/inputs/{{table}}.parquet", table=INPUT_TABLES),
-        *expand(
-            f"{STAGING}/years/{{chunk}}/{{table}}.parquet",
-            chunk=CHUNK_YEARS,
-            table=YEAR_TABLES,
-        ),
-        *expand(f"{STAGING}/networks/{{table}}.parquet", table=NETWORK_TABLES),
-        *expand(f"{STAGING}/metrics/{{table}}.parquet", table=METRIC_TABLES),
-        *expand(
-            f"{STAGING}/tests/{{table}}.parquet",
-            table=[
-                "nulls",
-                "periods",
-                "period_tests",
-                "did",
-                "claims",
-                "reference_checks",
-                "reference_not_checkable",
-                "gravity",
-                "gravity_fit",
-            ],
-        ),
-        *expand(
-            f"{STAGING}/tests/{{table}}.csv",
-            table=["claims", "reference_checks", "reference_not_checkable"],
-        ),
-        *expand(
-            f"{STAGING}/figures/{{figure}}.png",
-            figure=["series", "trade_networks", "brokerage"],
-        ),
-        *(
-            path
-            for layer in (RUN.layers if RUN.graph_files else [])
-            for path in [graph_files(layer)["gexf"], *graph_files(layer)["files"]]
-        ),
-        f"{STAGING}/explorer.html",
+def published_files():
+    """Every file to publish: staged path -> path under the output folder. The main
+    specification's tables are published as the run's own."""
+    main_tables = [
+        *(f"years/{c}/{t}.parquet" for c in CHUNKS[MAIN] for t in YEAR_TABLES),
+        *(f"networks/{t}.parquet" for t in NETWORK_TABLES),
+        *(f"metrics/{t}.parquet" for t in METRIC_TABLES),
+        *(f"tests/{t}.parquet" for t in ["nulls", "periods", "period_tests", "did"]),
     ]
+    run_files = [
+        *(f"inputs/{t}.parquet" for t in INPUT_TABLES),
+        *(
+            f"tests/{t}"
+            for t in [
+                "claims.parquet",
+                "claims.csv",
+                "robustness.parquet",
+                "specifications.parquet",
+                "reference_checks.parquet",
+                "reference_checks.csv",
+                "reference_not_checkable.parquet",
+                "reference_not_checkable.csv",
+                "gravity.parquet",
+                "gravity_fit.parquet",
+            ]
+        ),
+        *(f"figures/{f}.png" for f in ["series", "trade_networks", "brokerage"]),
+        *(f"figures/specification_curves/{claim}.png" for claim in CLAIM_IDS),
+        "explorer.html",
+    ]
+    files = {main_staged(path): f"{PUBLISHED}/{path}" for path in main_tables}
+    files |= {staged(path): f"{PUBLISHED}/{path}" for path in run_files}
+    for layer in RUN.layers if RUN.graph_files else []:
+        for path in [graph_files(layer)["gexf"], *graph_files(layer)["files"]]:
+            files[path] = PUBLISHED + path.removeprefix(STAGING)
+    return files
 
 
 # Jobs too small to be worth a cluster job run on the submitting machine.
 localrules:
     combine_years,
     evaluate_claims,
+    assess_robustness,
+    plot_specification_curves,
     check_references,
     plot_series,
     plot_trade_networks,

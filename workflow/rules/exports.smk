@@ -1,8 +1,8 @@
 rule export_graphs:
     input:
-        edges=staged("networks/edges.parquet"),
-        nodes=staged("networks/nodes.parquet"),
-        partitions=staged("networks/partitions.parquet"),
+        edges=main_staged("networks/edges.parquet"),
+        nodes=main_staged("networks/nodes.parquet"),
+        partitions=main_staged("networks/partitions.parquet"),
         code=lib("stages.export_graphs"),
     output:
         **graph_files("{layer}"),
@@ -24,10 +24,10 @@ rule export_graphs:
 
 rule explorer:
     input:
-        edges=staged("networks/edges.parquet"),
-        nodes=staged("networks/nodes.parquet"),
-        partitions=staged("networks/partitions.parquet"),
-        hub=staged("metrics/hub.parquet"),
+        edges=main_staged("networks/edges.parquet"),
+        nodes=main_staged("networks/nodes.parquet"),
+        partitions=main_staged("networks/partitions.parquet"),
+        hub=main_staged("metrics/hub.parquet"),
         claims=staged("tests/claims.parquet"),
         code=lib("stages.explorer"),
     output:

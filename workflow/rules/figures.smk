@@ -1,7 +1,7 @@
 rule plot_series:
     input:
-        centralization=staged("metrics/centralization.parquet"),
-        hub=staged("metrics/hub.parquet"),
+        centralization=main_staged("metrics/centralization.parquet"),
+        hub=main_staged("metrics/hub.parquet"),
         code=lib("stages.figures"),
     output:
         figure=report(
@@ -25,8 +25,8 @@ rule plot_series:
 
 rule plot_trade_networks:
     input:
-        edges=staged("networks/edges.parquet"),
-        nodes=staged("networks/nodes.parquet"),
+        edges=main_staged("networks/edges.parquet"),
+        nodes=main_staged("networks/nodes.parquet"),
         code=lib("stages.figures"),
     output:
         figure=report(
@@ -50,7 +50,7 @@ rule plot_trade_networks:
 
 rule plot_brokerage:
     input:
-        brokerage=staged("metrics/brokerage.parquet"),
+        brokerage=main_staged("metrics/brokerage.parquet"),
         code=lib("stages.figures"),
     output:
         figure=report(
@@ -70,3 +70,30 @@ rule plot_brokerage:
         settings=FIGURES.params(),
     script:
         "../scripts/plot_brokerage.py"
+
+
+rule plot_specification_curves:
+    input:
+        robustness=staged("tests/robustness.parquet"),
+        code=lib("stages.plot_specification_curves"),
+    output:
+        figures=[
+            report(
+                staged(f"figures/specification_curves/{claim}.png"),
+                caption="../report/specification_curve.rst",
+                category="Specification curves",
+            )
+            for claim in CLAIM_IDS
+        ],
+    log:
+        logged("plot_specification_curves.log"),
+    conda:
+        "../envs/hubspoke.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        claims=CLAIM_IDS,
+    script:
+        "../scripts/plot_specification_curves.py"

@@ -1,6 +1,6 @@
 rule publish:
     input:
-        staged=staged_outputs(),
+        staged=list(published_files()),
         code=lib("stages.publish"),
     output:
         manifest=f"{STAGING}/published.tsv",
@@ -13,6 +13,6 @@ rule publish:
         mem_mb=500,
         runtime=5,
     params:
-        targets=[PUBLISHED + path.removeprefix(STAGING) for path in staged_outputs()],
+        targets=list(published_files().values()),
     script:
         "../scripts/publish.py"

@@ -7,9 +7,9 @@ rule analyse_years:
         **{t: ancient(RUN.inputs[t]) for t in NETWORK_INPUTS},
         code=lib("stages.analyse_years"),
     output:
-        **{t: f"{STAGING}/years/{{chunk}}/{t}.parquet" for t in YEAR_TABLES},
+        **{t: spec_staged(f"years/{{chunk}}/{t}.parquet") for t in YEAR_TABLES},
     log:
-        logged("analyse_years/{chunk}.log"),
+        logged("specs/{spec}/analyse_years/{chunk}.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -17,27 +17,34 @@ rule analyse_years:
         mem_mb=2000,
         runtime=30,
     params:
-        years=lambda w: CHUNK_YEARS[w.chunk],
-        fingerprints=lambda w: {y: FINGERPRINTS[y] for y in CHUNK_YEARS[w.chunk]},
-        networks=NETWORKS.params(),
-        measures=MEASURES.params(),
+        years=lambda w: CHUNKS[w.spec][w.chunk],
+        fingerprints=lambda w: {
+            y: FINGERPRINTS[w.spec][y] for y in CHUNKS[w.spec][w.chunk]
+        },
+        networks=lambda w: SPEC[w.spec].networks.params(),
+        measures=lambda w: SPEC[w.spec].measures.params(),
     script:
         "../scripts/analyse_years.py"
 
 
 rule combine_years:
     input:
-        **{
-            t: expand(staged("years/{chunk}/{t}.parquet"), chunk=CHUNK_YEARS, t=t)
-            for t in YEAR_TABLES
-        },
+        unpack(
+            lambda w: {
+                t: [
+                    spec_staged(f"years/{c}/{t}.parquet", w.spec)
+                    for c in CHUNKS[w.spec]
+                ]
+                for t in YEAR_TABLES
+            }
+        ),
         code=lib("stages.combine_years"),
     output:
-        **{t: f"{STAGING}/networks/{t}.parquet" for t in NETWORK_TABLES},
-        **{t: f"{STAGING}/metrics/{t}.parquet" for t in METRIC_TABLES},
-        nulls=staged("tests/nulls.parquet"),
+        **{t: spec_staged(f"networks/{t}.parquet") for t in NETWORK_TABLES},
+        **{t: spec_staged(f"metrics/{t}.parquet") for t in METRIC_TABLES},
+        nulls=spec_staged("tests/nulls.parquet"),
     log:
-        logged("combine_years.log"),
+        logged("specs/{spec}/combine_years.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

@@ -745,6 +745,29 @@ def check_breaks(claims: Sequence[Mapping], breaks: Sequence[int]) -> None:
                 )
 
 
+def at_thresholds(
+    claims_cfg: Sequence[Mapping], main: Mapping[str, float], spec: Mapping[str, float]
+) -> list[dict]:
+    """The claims for a specification whose layers' default binarisation thresholds are
+    ``spec`` where the main specification's are ``main`` (layer -> threshold): a binary test
+    written at the main default threshold of every layer it selects reads the specification's
+    default threshold of those layers instead (when they share one), so that a claim about the
+    default binary network follows the specification's choice of it. Other tests are kept."""
+    moved = []
+    for claim in claims_cfg:
+        tests = []
+        for test in claim["tests"]:
+            layers = list(main) if test.get("layers", "all") == "all" else test["layers"]
+            threshold = test.get("threshold")
+            at_main = threshold is not None and all(main.get(lr) == threshold for lr in layers)
+            targets = {spec[lr] for lr in layers if lr in spec}
+            if test.get("variant") == "binary" and at_main and len(targets) == 1:
+                test = {**test, "threshold": targets.pop()}
+            tests.append(test)
+        moved.append({**claim, "tests": tests})
+    return moved
+
+
 def evaluate_claims(
     claims_cfg: Sequence[Mapping],
     *,

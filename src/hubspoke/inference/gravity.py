@@ -108,10 +108,27 @@ def treated(panel: pd.DataFrame, members: Mapping[str, frozenset[int]]) -> np.nd
     return (inside[0] & inside[1]).astype(np.float64)
 
 
+def _beyond_singletons(data: pd.DataFrame) -> bool:
+    """Whether any flow is left once flows alone in a fixed-effect group are dropped, again
+    until none is (pyfixest drops them, and aborts the process when none is left: a panel of
+    two spokes, each exporter-year with one flow)."""
+    groups = [["exporter", "year"], ["importer", "year"], ["pair"]]
+    while len(data):
+        alone = np.zeros(len(data), dtype=bool)
+        for columns in groups:
+            alone |= data.groupby(columns, sort=False)["value"].transform("size").to_numpy() < 2
+        if not alone.any():
+            return True
+        data = data[~alone]
+    return False
+
+
 def _fit(data: pd.DataFrame, regressors: Sequence[str]):
     """PPML with the gravity fixed effects and pair-clustered errors, or None when the
     regressors are not identified (collinear with the fixed effects, or constant)."""
     if not regressors or not all(data[r].any() for r in regressors):
+        return None
+    if not _beyond_singletons(data):
         return None
     formula = f"value ~ {' + '.join(regressors)} | {FIXED_EFFECTS}"
     try:
@@ -254,7 +271,10 @@ def did_gravity(
         term = f"bloc_x_{b}"
         pairs = sorted(set(data.loc[data[term] > 0, "pair"]))
         if fit is None:
-            note = "not identified: no treated flows, or treatment collinear with the effects"
+            note = (
+                "not identified: no treated flows, too few spokes, or treatment collinear "
+                "with the effects"
+            )
             if panel.empty:
                 note = "no known flows among the spokes (is the trade_flow layer configured?)"
             rows.append(_row("did", term, len(data), note))

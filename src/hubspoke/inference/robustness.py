@@ -1,15 +1,16 @@
 """Robustness of the claims' verdicts across a grid of specifications (issue 15).
 
 A *specification* is one run of the analysis: the main specification, and alternatives that
-each vary one choice of it (or several, factorially): the binarisation ``threshold``, the trade
-``reconciliation`` rule, the sample's ``start_year``, the ``states`` set, the
-``membership_scopes`` and the binary null model (``null_binary``). The table ``specs``
-(:data:`SPEC_COLUMNS`, checked by :func:`check_specs`) names them: one row per specification,
-``spec`` its name (``"main"``, ``"threshold=0.01"``, ``"states=no_baltics"``; factorial ones
-joined with ``"+"``), ``is_main`` (exactly one), ``choices`` the names of the choices it varies
-from the main specification, comma-separated (``""`` for the main one), and one text column per
-choice with the specification's value (the main values filled in too). A specification's
-``choices`` are exactly the choices whose value differs from the main specification's.
+each vary one choice of it (or several, factorially), as the configuration's grid declares them
+(:mod:`hubspoke.dag.specs`: e.g. the trade threshold, the reconciliation rule, the sample's
+first year, the state set, the membership scope, the null model). The table ``specs`` (checked
+by :func:`check_specs`; :func:`hubspoke.dag.specs.spec_table` makes it) names them: one row per
+specification, ``spec`` its name (``"main"``, ``"reconciliation=max"``, ``"states=no_baltics"``;
+factorial ones joined with ``"+"``, :func:`spec_labels` reads them), ``is_main`` (exactly one),
+``choices`` the names of the choices it varies from the main specification, comma-separated
+(``""`` for the main one), and one text column per choice of the grid with the label of the
+specification's alternative (:data:`MAIN_LABEL` for the main value). A specification's
+``choices`` are exactly the choices whose label is not the main one.
 
 The claims are evaluated once per specification (:func:`hubspoke.inference.claims.evaluate_claims`,
 one claims table each). :func:`robustness_table` lines the tables up: one row per claim x test
@@ -54,26 +55,12 @@ import pandas as pd
 
 from hubspoke.inference.claims import CLAIM_COLUMNS, INCONCLUSIVE, SUPPORTED
 
-# The choices a specification varies, in the order of their columns.
-CHOICES = (
-    "threshold",
-    "reconciliation",
-    "start_year",
-    "states",
-    "membership_scopes",
-    "null_binary",
-)
-SPEC_COLUMNS = {
-    "spec": "string",
-    "is_main": "bool",
-    "choices": "string",
-    **dict.fromkeys(CHOICES, "string"),
-}
+# The columns of ``specs`` before its choice columns (one per choice of the grid).
+SPEC_COLUMNS = {"spec": "string", "is_main": "bool", "choices": "string"}
+MAIN_LABEL = "main"  # the label of a choice's main value
 # A claims table's row key, without the threshold (a value: it moves with the threshold choice).
 ROW_KEY = ["claim_id", "kind", "layer", "metric", "variant", "test", "term", "break_year"]
 ROW_VALUES = ["threshold", "effect", "ci_low", "ci_high", "p_value", "p_adjusted", "verdict"]
-# In the robustness table a choice's column is prefixed, since the row's ``threshold`` is a value.
-CHOICE_PREFIX = "spec_"
 ROBUSTNESS_COLUMNS = {
     "claim_id": "string",
     "kind": "string",
@@ -93,7 +80,6 @@ ROBUSTNESS_COLUMNS = {
     "verdict": "string",
     "claim_verdict": "string",
     "choices": "string",
-    **{f"{CHOICE_PREFIX}{c}": "string" for c in CHOICES},
 }
 ROBUST_CLAIM_COLUMNS = {
     "n_specs": "int64",
@@ -113,6 +99,14 @@ def choice_names(choices: str) -> list[str]:
     return [c.strip() for c in str(choices).split(",") if c.strip()]
 
 
+def spec_labels(spec: str) -> dict[str, str]:
+    """Choice -> label of the alternatives a specification's name gives
+    (``"rec=max+states=no_baltics"``; the main specification: none)."""
+    if spec == "main":
+        return {}
+    return dict(part.split("=", 1) for part in spec.split("+"))
+
+
 def check_specs(specs: pd.DataFrame) -> pd.DataFrame:
     """``specs`` with the columns and dtypes of :data:`SPEC_COLUMNS`; ``ValueError`` when a
     column is missing, ``spec`` is missing or repeated, not exactly one row ``is_main``, a choice
@@ -121,7 +115,8 @@ def check_specs(specs: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in SPEC_COLUMNS if c not in specs.columns]
     if missing:
         raise ValueError(f"specs: missing columns {missing}")
-    out = specs[list(SPEC_COLUMNS)]
+    choices = [c for c in specs.columns if c not in SPEC_COLUMNS]
+    out = specs[[*SPEC_COLUMNS, *choices]]
     if out["spec"].isna().any() or (out["spec"].astype(str).str.strip() == "").any():
         raise ValueError("specs: a specification without a name")
     names = out["spec"].astype(str)
@@ -134,20 +129,20 @@ def check_specs(specs: pd.DataFrame) -> pd.DataFrame:
     mains = names[is_main.astype(bool)].tolist()
     if len(mains) != 1:
         raise ValueError(f"specs: exactly one main specification needed, found {mains}")
-    for column in ["choices", *CHOICES]:
+    for column in ["choices", *choices]:
         if out[column].isna().any():
             raise ValueError(f"specs: missing value in column {column!r}")
-    out = out.astype(SPEC_COLUMNS).reset_index(drop=True)
-    main = out[out["is_main"]].iloc[0]
-    for row in out.itertuples(index=False):
-        named = choice_names(row.choices)
-        unknown = sorted(set(named) - set(CHOICES))
+    out = out.astype({**SPEC_COLUMNS, **dict.fromkeys(choices, "string")})
+    out = out.reset_index(drop=True)
+    for row in out.to_dict("records"):
+        named = choice_names(row["choices"])
+        unknown = sorted(set(named) - set(choices))
         if unknown:
-            raise ValueError(f"specs: {row.spec!r} varies unknown choices {unknown}")
-        differs = [c for c in CHOICES if getattr(row, c) != main[c]]
+            raise ValueError(f"specs: {row['spec']!r} varies unknown choices {unknown}")
+        differs = [c for c in choices if row[c] != MAIN_LABEL]
         if sorted(named) != sorted(differs):
             raise ValueError(
-                f"specs: {row.spec!r} names the choices {named} but differs from the main "
+                f"specs: {row['spec']!r} names the choices {named} but differs from the main "
                 f"specification in {differs}"
             )
     return out
@@ -210,11 +205,8 @@ def robustness_table(
         for key in rows[name]:
             keys.setdefault(key[0], {})[key] = None
     choice_cells = {
-        row.spec: {
-            "choices": row.choices,
-            **{f"{CHOICE_PREFIX}{c}": getattr(row, c) for c in CHOICES},
-        }
-        for row in specs.itertuples(index=False)
+        spec: {"choices": choices}
+        for spec, choices in zip(specs["spec"], specs["choices"], strict=True)
     }
     out = []
     for claim, claim_keys in keys.items():

@@ -60,8 +60,15 @@ class Job:
 
     def provenance(self) -> dict:
         """The provenance of a job that read its data inputs whole: its settings and the
-        SHA-256 of every input file (:func:`hubspoke.tables.file_provenance`)."""
-        return tables.file_provenance(self.params, self.inputs)
+        SHA-256 of every input file (:func:`hubspoke.tables.file_provenance`; the files of a
+        list input as ``name[i]``)."""
+        files = {}
+        for name, paths in self.inputs.items():
+            if isinstance(paths, str):
+                files[name] = paths
+            else:  # a list of files: each by its position
+                files |= {f"{name}[{i}]": path for i, path in enumerate(paths)}
+        return tables.file_provenance(self.params, files)
 
     def read(self, *names: str) -> dict[str, pd.DataFrame]:
         """The parquet inputs ``names`` (all data inputs when none are named)."""
@@ -96,7 +103,8 @@ def execute(job: Job, stage: Callable[[Job], Tables | None]) -> None:
         try:
             computed = stage(job)
         except SettingError as err:  # the library names the setting, the user the key
-            raise InputError("config", err.message, key=setting_key(err.setting), value=err.value)
+            key = setting_key(err.setting)
+            raise InputError("config", err.message, key=key, value=err.value) from err
         write_tables(job, computed or {})
         for name, paths in job.outputs.items():
             for path in _paths(paths):
