@@ -140,8 +140,9 @@ FIGURES = Figures.from_config(config)
 GRAPH_FILES = GraphFiles.from_config(config)
 SPEC = {name: SpecSettings.from_config(cfg) for name, cfg in SPEC_CONFIGS.items()}
 SPECS = list(SPEC)
-SPEC_TABLE = spec_table(grid(config), config)
-SETTINGS_TABLE = settings_table(grid(config), SPEC_CONFIGS)
+GRID = grid(config)
+SPEC_TABLE = spec_table(GRID, config)
+SETTINGS_TABLE = settings_table(GRID, SPEC_CONFIGS)
 CLAIM_IDS = [claim["id"] for claim in load_claims(RUN.claims)]
 # the specification whose job each specification reads, per stage: equal settings, one job
 SHARED = shared_jobs(SPEC)
@@ -271,7 +272,8 @@ def published_files():
     files = {main_staged(path): f"{PUBLISHED}/{path}" for path in main_tables}
     files |= {staged(path): f"{PUBLISHED}/{path}" for path in run_files}
     for layer in RUN.layers if RUN.graph_files else []:
-        for path in [graph_files(layer)["gexf"], *graph_files(layer)["files"]]:
+        layer_files = graph_files(layer)
+        for path in [layer_files["gexf"], *layer_files["files"]]:
             files[path] = PUBLISHED + path.removeprefix(STAGING)
     return files
 

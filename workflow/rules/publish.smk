@@ -1,6 +1,10 @@
+# staged path -> published path of every file the run publishes
+PUBLISHED_FILES = published_files()
+
+
 rule publish:
     input:
-        staged=list(published_files()),
+        staged=list(PUBLISHED_FILES),
         code=lib("stages.publish"),
     output:
         manifest=f"{STAGING}/published.tsv",
@@ -13,6 +17,6 @@ rule publish:
         mem_mb=500,
         runtime=5,
     params:
-        targets=list(published_files().values()),
+        targets=list(PUBLISHED_FILES.values()),
     script:
         "../scripts/publish.py"

@@ -18,17 +18,21 @@ Snakefile validates every specification's configuration like the main one.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import json
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from hubspoke.errors import InputError
+from hubspoke.inference.robustness import MAIN_LABEL
 from hubspoke.settings import Claims, Measures, Networks, PeriodTests, Run, TradeDid
 
-MAIN = "main"
+# the main specification's name (and the label of a choice's main value)
+MAIN = MAIN_LABEL
 # the columns of settings_table (results/tests/specifications.parquet)
 SETTINGS_COLUMNS = ["spec", "is_main", "choice", "key", "label", "value"]
 
@@ -43,11 +47,9 @@ class Spec:
     overrides: dict[str, object]
 
 
-def _value(main: Mapping, key: str):
-    value = main
-    for part in key.split("."):
-        value = value[part]
-    return value
+def _value(cfg: Mapping, key: str):
+    """The value of a dotted configuration key."""
+    return functools.reduce(operator.getitem, key.split("."), cfg)
 
 
 def _resolved(main: Mapping, key: str, alternative):
@@ -151,11 +153,8 @@ def configure(main: Mapping, spec: Spec) -> dict:
     docstring for the states)."""
     cfg = copy.deepcopy(dict(main))
     for key, value in spec.overrides.items():
-        *parents, last = key.split(".")
-        node = cfg
-        for part in parents:
-            node = node[part]
-        node[last] = copy.deepcopy(value)
+        parent, _, last = key.rpartition(".")
+        (_value(cfg, parent) if parent else cfg)[last] = copy.deepcopy(value)
     states = set(cfg["states"])
     brokerage = cfg["brokerage"]
     brokerage["subregions"] = [

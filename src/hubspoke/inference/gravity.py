@@ -111,7 +111,7 @@ def treated(panel: pd.DataFrame, members: Mapping[str, frozenset[int]]) -> np.nd
 def _beyond_singletons(data: pd.DataFrame) -> bool:
     """Whether any flow is left once flows alone in a fixed-effect group are dropped, again
     until none is (pyfixest drops them, and aborts the process when none is left: a panel of
-    two spokes, each exporter-year with one flow)."""
+    two spokes, each exporter-year with one flow). Checked once per panel before fitting it."""
     groups = [["exporter", "year"], ["importer", "year"], ["pair"]]
     while len(data):
         alone = np.zeros(len(data), dtype=bool)
@@ -127,8 +127,6 @@ def _fit(data: pd.DataFrame, regressors: Sequence[str]):
     """PPML with the gravity fixed effects and pair-clustered errors, or None when the
     regressors are not identified (collinear with the fixed effects, or constant)."""
     if not regressors or not all(data[r].any() for r in regressors):
-        return None
-    if not _beyond_singletons(data):
         return None
     formula = f"value ~ {' + '.join(regressors)} | {FIXED_EFFECTS}"
     try:
@@ -265,7 +263,8 @@ def did_gravity(
     rows (term ``bloc_x_<b>_without_<states>``), in the layout of the period tests."""
     regressors = [f"bloc_x_{b}" for b in blocs]
     data = _terms(blocs, panel)
-    fit = _fit(data, regressors)
+    # the placebo and event-study fits below use the same flows, so the check holds for them
+    fit = _fit(data, regressors) if _beyond_singletons(panel) else None
     rows = []
     for b in blocs:
         term = f"bloc_x_{b}"
@@ -300,7 +299,7 @@ def did_gravity(
         rows += event_study(panel, blocs, b, leads=leads, lags=lags)
     for states in leave_out:
         kept = panel[~panel["exporter"].isin(states) & ~panel["importer"].isin(states)]
-        sub = _fit(_terms(blocs, kept), regressors)
+        sub = _fit(_terms(blocs, kept), regressors) if _beyond_singletons(kept) else None
         for b in blocs:
             term = f"bloc_x_{b}_without_{'_'.join(states)}"
             if sub is None:

@@ -57,7 +57,7 @@ from hubspoke.inference.claims import CLAIM_COLUMNS, INCONCLUSIVE, SUPPORTED
 
 # The columns of ``specs`` before its choice columns (one per choice of the grid).
 SPEC_COLUMNS = {"spec": "string", "is_main": "bool", "choices": "string"}
-MAIN_LABEL = "main"  # the label of a choice's main value
+MAIN_LABEL = "main"  # the main specification's name, and the label of a choice's main value
 # A claims table's row key, without the threshold (a value: it moves with the threshold choice).
 ROW_KEY = ["claim_id", "kind", "layer", "metric", "variant", "test", "term", "break_year"]
 ROW_VALUES = ["threshold", "effect", "ci_low", "ci_high", "p_value", "p_adjusted", "verdict"]
@@ -102,7 +102,7 @@ def choice_names(choices: str) -> list[str]:
 def spec_labels(spec: str) -> dict[str, str]:
     """Choice -> label of the alternatives a specification's name gives
     (``"rec=max+states=no_baltics"``; the main specification: none)."""
-    if spec == "main":
+    if spec == MAIN_LABEL:
         return {}
     return dict(part.split("=", 1) for part in spec.split("+"))
 

@@ -121,11 +121,9 @@ def _draw_indicators(
     first column of panels: every panel has the same rows)."""
     x = part["x"].to_numpy()
     n = len(labels)
+    chosen = [spec_labels(spec) for spec in part["spec"]]  # each specification's alternatives
     for j, (choice, value, is_main) in enumerate(labels):
-        hit = np.array(
-            [spec_labels(spec).get(choice, MAIN_LABEL) == value for spec in part["spec"]],
-            dtype=bool,
-        )
+        hit = np.array([c.get(choice, MAIN_LABEL) == value for c in chosen], dtype=bool)
         if hit.any():
             colour = "#bdc3c7" if is_main else "black"
             ax.scatter(x[hit], np.full(hit.sum(), n - 1 - j), c=colour, s=10, zorder=3)
@@ -202,7 +200,7 @@ def plot_specification_curve(robustness: pd.DataFrame, claim_id: str, *, path) -
                          linestyle="none", markersize=7, label="main specification")
     )  # fmt: skip
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
-    mains = rows.loc[rows["spec"] == "main", "claim_verdict"]
+    mains = rows.loc[rows["spec"] == MAIN_LABEL, "claim_verdict"]
     verdict = mains.iloc[0] if len(mains) else "?"
     title = f"Specification curve of claim {claim_id}: {n_specs} specifications, main {verdict}"
     if len(panels) > len(shown):

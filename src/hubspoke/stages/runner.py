@@ -81,8 +81,13 @@ def _paths(value: str | Sequence[str]) -> list[str]:
 
 def write_tables(job: Job, computed: Tables) -> None:
     """Write each table a stage returned to the output of its name (and ``<name>_csv``)."""
+    default = None  # the job's provenance, hashed once for all the tables that take it
     for name, value in computed.items():
-        df, prov = value if isinstance(value, tuple) else (value, job.provenance())
+        if isinstance(value, tuple):
+            df, prov = value
+        else:
+            default = default or job.provenance()
+            df, prov = value, default
         tables.write_parquet(df, job.outputs[name], prov)
         if f"{name}_csv" in job.outputs:
             tables.write_csv(df, job.outputs[f"{name}_csv"])
