@@ -1,7 +1,7 @@
 """The structural-gravity difference in differences (hubspoke.inference.gravity) on simulated panels
 with known answers, checked against statsmodels, and its treatment from the real memberships."""
 
-from itertools import permutations
+from itertools import combinations, permutations
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +129,31 @@ def test_randomization_p_counts_every_placebo_bloc():
     )
     assert (sets, tried, enumerated, min_p) == (10, 10, False, pytest.approx(1 / 11))
     assert p == pytest.approx(1 / 11)
+
+
+def test_placebo_fits_give_the_p_value_of_tight_clustered_fits(monkeypatch):
+    # the placebo blocs are fitted with loose tolerances and without clustered errors, and
+    # refitted tight near the bloc's estimate: the p-value is that of tight fits of every set
+    panel, bloc = simulate(101), bloc_of("AAA", "BBB")
+    blocs, term = {BREAK: bloc}, f"bloc_x_{BREAK}"
+    data = gravity._terms(blocs, panel)
+    estimate = float(gravity._fit(data, [term]).coef()[term])
+    tight = [
+        gravity._fit(
+            data.assign(**{term: gravity.treated(panel, gravity._relabel(bloc, spokes))}), [term]
+        ).coef()[term]
+        for spokes in combinations(SPOKES, 2)
+    ]
+    expected = np.mean(np.abs(tight) >= abs(estimate) * (1 - 1e-9))
+    options, fit = [], gravity._fit
+    monkeypatch.setattr(
+        gravity, "_fit", lambda d, r, o=gravity.CLUSTERED: options.append(o) or fit(d, r, o)
+    )
+    p = gravity.randomization_p(panel, blocs, BREAK, estimate, draws=50, seed=1)[0]
+    assert 0 < expected < 1 and p == expected
+    # 15 loose fits, and a tight refit of the bloc's own set (its estimate is the bloc's)
+    assert len(options) == 15 + 1
+    assert sum(o["iwls_tol"] == 1e-12 for o in options if "iwls_tol" in o) == 1
 
 
 def test_randomization_p_is_calibrated_under_autocorrelated_noise_and_has_power():

@@ -56,6 +56,14 @@ FIXED_EFFECTS = "exporter^year + importer^year + pair"
 # tighter than pyfixest's defaults (1e-8): estimates then agree with statsmodels' Poisson GLM
 # with dummies to 1e-8 (tests/test_gravity.py)
 TOLERANCES = {"iwls_tol": 1e-12, "iwls_maxiter": 100, "demeaner": pf.MapDemeaner(fixef_tol=1e-12)}
+CLUSTERED = {"vcov": {"CRV1": "pair"}, **TOLERANCES}
+# A placebo fit needs its estimate only: no clustered covariance, no copy of the data, and
+# pyfixest's default tolerances (1e-8; on the default data its estimates agree with the tight
+# fits to 1e-14). A placebo whose |estimate| comes within NEAR (relative) of the bloc's is
+# refitted with the tight tolerances before it is counted, so the count, and the p-value, are
+# those of tight fits. About 2.3 times faster than clustered tight fits.
+ESTIMATE_ONLY = {"vcov": "iid", "lean": True, "store_data": False, "copy_data": False}
+NEAR = 1e-6
 
 
 def flow_panel(edges: pd.DataFrame, hub: str) -> pd.DataFrame:
@@ -123,14 +131,15 @@ def _beyond_singletons(data: pd.DataFrame) -> bool:
     return False
 
 
-def _fit(data: pd.DataFrame, regressors: Sequence[str]):
-    """PPML with the gravity fixed effects and pair-clustered errors, or None when the
-    regressors are not identified (collinear with the fixed effects, or constant)."""
+def _fit(data: pd.DataFrame, regressors: Sequence[str], options: Mapping = CLUSTERED):
+    """PPML with the gravity fixed effects (pyfixest ``options``: by default pair-clustered
+    errors and tight tolerances), or None when the regressors are not identified (collinear
+    with the fixed effects, or constant)."""
     if not regressors or not all(data[r].any() for r in regressors):
         return None
     formula = f"value ~ {' + '.join(regressors)} | {FIXED_EFFECTS}"
     try:
-        fit = pf.fepois(formula, data=data, vcov={"CRV1": "pair"}, **TOLERANCES)
+        fit = pf.fepois(formula, data=data, **options)
     except ValueError as err:  # pyfixest: every regressor collinear with the fixed effects
         if "collinear" not in str(err):
             raise
@@ -168,6 +177,18 @@ def _row(test, term, n_obs, note=None, **values) -> dict:
     return {"test": test, "term": term, "n_obs": n_obs, "note": note, **values}
 
 
+def _placebo_estimate(data: pd.DataFrame, regressors, term: str, estimate: float) -> float:
+    """A placebo bloc's estimate (NaN when not identified), tight where it is near
+    ``estimate`` in absolute value."""
+    fit = _fit(data, regressors, ESTIMATE_ONLY)
+    if fit is None:
+        return np.nan
+    value = float(fit.coef()[term])
+    if abs(abs(value) - abs(estimate)) <= NEAR * max(1.0, abs(estimate)):
+        value = float(_fit(data, regressors, {**ESTIMATE_ONLY, **TOLERANCES}).coef()[term])
+    return value
+
+
 def randomization_p(
     panel: pd.DataFrame,
     blocs: Mapping[int, Mapping[str, frozenset[int]]],
@@ -184,12 +205,18 @@ def randomization_p(
     actual = tuple(sorted(members))
     sets, enumerated = _placebo_sets(spokes, len(actual), actual, draws, seed)
     data, term = _terms(blocs, panel), f"bloc_x_{brk}"  # the other breaks' terms stay
-    estimates = []
-    for spoke_set in sets:
-        placebo = data.assign(**{term: treated(panel, _relabel(members, spoke_set))})
-        fit = _fit(placebo, [f"bloc_x_{b}" for b in blocs])
-        estimates.append(np.nan if fit is None else float(fit.coef()[term]))
-    estimates = np.array(estimates)
+    regressors = [f"bloc_x_{b}" for b in blocs]
+    estimates = np.array(
+        [
+            _placebo_estimate(
+                data.assign(**{term: treated(panel, _relabel(members, spoke_set))}),
+                regressors,
+                term,
+                estimate,
+            )
+            for spoke_set in sets
+        ]
+    )
     estimates = estimates[np.isfinite(estimates)]
     tol = 1e-9 * max(1.0, abs(estimate))
     at_least = int(np.count_nonzero(np.abs(estimates) >= abs(estimate) - tol))
