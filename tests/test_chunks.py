@@ -30,6 +30,10 @@ def test_one_year_a_job_and_unsorted_years():
     }
 
 
+def test_no_block_size_puts_every_year_in_one_block():
+    assert year_chunks([2001, 1999, 2000], None) == {"1999-2001": [1999, 2000, 2001]}
+
+
 def test_block_size_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         year_chunks([2000], 0)

@@ -260,6 +260,7 @@ class Run(Section):
     empty_layers: tuple[str, ...] = field(metadata=config_key("empty_layers", _strings))
     did: Did | None = field(metadata=config_key("tests.did", _did))
     years_per_job: int = field(metadata=config_key("years_per_job"))
+    grid_years_per_job: int | None = field(metadata=config_key("specifications.years_per_job"))
     max_input_mb: int = field(metadata=config_key("max_input_mb"))
     output_dir: str = field(metadata=config_key("output_dir"))
     graph_files: bool = field(metadata=config_key("graph_files"))

@@ -34,6 +34,7 @@ from hubspoke.dag.specs import (
     spec_table,
 )
 from hubspoke.dag.fingerprint import year_fingerprints
+from hubspoke.dag.memo import memo_key, recall, remember
 from hubspoke.errors import InputError
 from hubspoke.inference.claims import load_claims
 from hubspoke.inference.reference import load_checks
@@ -71,11 +72,9 @@ def staging_dir(run):
 
 
 def checked_config():
-    """The configuration with defaults filled in, after checking everything a run reads:
-    the configuration (schema, then cross-field rules), the input tables (against each other
-    and the configuration), the claims and the reference checks. Returns it, its
-    :class:`~hubspoke.settings.Run` section (relative paths located) and the loaded input
-    tables."""
+    """The configuration with defaults filled in, after checking the configuration (schema,
+    then cross-field rules), the claims and the reference checks. Returns it and its
+    :class:`~hubspoke.settings.Run` section (relative paths located)."""
     cfg = validate_config(
         config,
         Path(workflow.current_basedir) / "../schemas/config.schema.yaml",
@@ -92,6 +91,24 @@ def checked_config():
         claims=locate(run.claims),
         reference_checks=locate(run.reference_checks),
     )
+    for name, load in (("claims", load_claims), ("reference_checks", load_checks)):
+        path = getattr(run, name)
+        if not Path(path).is_file():
+            raise InputError("config", "file not found", key=Run.key(name), value=path)
+        load(path)
+    return cfg, run
+
+
+def input_fingerprints(run, analyses):
+    """The per-year fingerprints of each (states, activity rule) of ``analyses``, after
+    checking the input tables against each other and the configuration; remembered while the
+    input files, the configuration and the checking code stay the same
+    (hubspoke.dag.memo)."""
+    memo = f"{staging_dir(run)}/inputs/checked.json"
+    key = memo_key(run.inputs, config)
+    fingerprints = recall(memo, key)
+    if fingerprints is not None and analyses <= fingerprints.keys():
+        return fingerprints
     inputs = load_inputs(
         run.inputs,
         validated={t: f"{staging_dir(run)}/inputs/{t}.parquet" for t in run.inputs},
@@ -102,12 +119,15 @@ def checked_config():
         empty_layers=run.empty_layers,
         max_bytes=run.max_input_bytes,
     )
-    for name, load in (("claims", load_claims), ("reference_checks", load_checks)):
-        path = getattr(run, name)
-        if not Path(path).is_file():
-            raise InputError("config", "file not found", key=Run.key(name), value=path)
-        load(path)
-    return cfg, run, inputs
+    network_inputs = {t: inputs[t] for t in NETWORK_INPUTS}
+    fingerprints = {
+        (states, rule): year_fingerprints(
+            network_inputs, run.years, sorted(states), rule
+        )
+        for states, rule in analyses
+    }
+    remember(memo, key, fingerprints)
+    return fingerprints
 
 
 def checked_spec(cfg, source):
@@ -123,7 +143,7 @@ def checked_spec(cfg, source):
 # Bad input stops the run here, before any job starts, with one line naming the file or
 # config key, the row, the column and the value; results/ is left exactly as it was.
 try:
-    checked, RUN, inputs = checked_config()
+    checked, RUN = checked_config()
     config.update(checked)
     SPEC_CONFIGS = checked_configs(config, checked_spec)
 except InputError as err:
@@ -154,19 +174,20 @@ print(
 )
 # one fingerprint per year of the input rows that year reads (see hubspoke.dag.fingerprint),
 # per state set and activity rule of the analyses
-_fingerprints = {}
-FINGERPRINTS = {}
-for name in ANALYSES:
-    states, rule = SPEC[name].networks.states, SPEC[name].networks.rule
-    if (states, rule) not in _fingerprints:
-        _fingerprints[states, rule] = year_fingerprints(
-            {t: inputs[t] for t in NETWORK_INPUTS}, YEARS, sorted(states), rule
-        )
-    FINGERPRINTS[name] = _fingerprints[states, rule]
-del inputs, _fingerprints  # the tables can be large (the world input): free them
+_read_as = {
+    name: (SPEC[name].networks.states, SPEC[name].networks.rule) for name in ANALYSES
+}
+try:
+    _fingerprints = input_fingerprints(RUN, set(_read_as.values()))
+except InputError as err:
+    sys.exit(f"hubspoke: error: {err}")
+FINGERPRINTS = {name: _fingerprints[_read_as[name]] for name in ANALYSES}
 # the yearly jobs of each analysis, each a few consecutive years (see hubspoke.dag.chunks)
 CHUNKS = {
-    name: year_chunks(list(SPEC[name].run.years), SPEC[name].run.years_per_job)
+    name: year_chunks(
+        list(SPEC[name].run.years),
+        SPEC[name].run.years_per_job if name == MAIN else RUN.grid_years_per_job,
+    )
     for name in ANALYSES
 }
 NETWORK_TABLES = ["edges", "nodes", "partitions"]
