@@ -7,8 +7,14 @@ import pytest
 
 from hubspoke.countries import iso3_codes
 from hubspoke.coverage import source_key
+from hubspoke.errors import InputError
 from hubspoke.sources.build_raw import build_sources, write_table
-from hubspoke.sources.institutions import CURATED_DIR, derive_institutions, read_registry
+from hubspoke.sources.institutions import (
+    CURATED_DIR,
+    derive_institutions,
+    read_registry,
+    succeed,
+)
 from hubspoke.validate import load_table
 
 YEARS = (1960, 2020)
@@ -118,18 +124,40 @@ def test_world_coverage_marks_years_after_a_source_ends(world):
     assert world["sources"].set_index("source").loc["COW-IGO-v3", "last_year"] == 2014
 
 
-def test_world_bodies_are_on_one_continent(world):
-    # the stated rule of scope `regional`: every member on one continent (country_converter)
-    import country_converter as coco
-
+def test_world_bodies_are_on_one_continent(world, shared_data):
+    # the stated rule of scope `regional`: every member in one region of mledoze/countries
+    # (Africa, Americas, Asia, Europe, Oceania; Cyprus in Europe)
+    places = pd.read_json(shared_data / "mledoze-countries" / "countries.json")
+    region = places.set_index("cca3")["region"]
     m = world["memberships"]
     members = m[m["org_id"].isin(WORLD_BODIES) & m["kind"].eq("full")]
-    continents = coco.convert(members["state"].tolist(), to="continent", not_found=None)
-    spread = members.assign(continent=continents).groupby("org_id")["continent"].nunique()
-    assert (spread == 1).all(), spread[spread > 1]
+    spread = members.assign(region=members["state"].map(region)).groupby("org_id")["region"]
+    assert (spread.nunique() == 1).all(), spread.unique()
 
 
 def test_world_registry_validates():
     registry = read_registry(CURATED_DIR / "organisations_world.csv")
     assert set(registry["org_id"]) == set(WORLD_BODIES)
     assert registry.set_index("org_id").loc["EU", "desta"] == (293, 327, 335, 324)
+
+
+def test_a_bad_treaty_in_a_list_names_its_row(edit_fixture):
+    path = edit_fixture("institutions/curated/organisations.csv", "Fixture,,10", "Fixture,,10;x")
+    with pytest.raises(InputError) as err:
+        read_registry(path)
+    assert (err.value.row, err.value.column, err.value.value) == (4, "desta", "x")
+
+
+def test_succeed_ends_a_spell_the_day_before_the_next_treaty():
+    spells = pd.DataFrame(
+        {"org_id": "X", "state": ["A", "A", "B"], "kind": "full",
+         "start": [T("1975-06-20"), T("1995-08-23"), T("1975-06-20")],
+         "start_precision": ["day", "day", "day"], "end": [pd.NaT, T("2000-12-31"), pd.NaT],
+         "end_precision": [None, "year", None], "source": "S", "rank": 1}
+    )  # fmt: skip
+    out = succeed(spells, pd.Series([0, 1, 0]))
+    assert out[["state", "start", "end", "end_precision"]].values.tolist() == [
+        ["A", T("1975-06-20"), T("1995-08-22"), "day"],
+        ["A", T("1995-08-23"), T("2000-12-31"), "year"],
+        ["B", T("1975-06-20"), pd.NaT, None],
+    ]

@@ -10,6 +10,21 @@ HUGGO dates, ATOP 5.1, DCAD 1.0, MIGO) and the hand-curated tables in ``data/cur
 * ``membership_ends.csv`` -- corrections of the end of a source spell (an empty ``end`` keeps
   the spell running), each with its citation.
 
+Registries (``bodies``): ``case`` reads ``organisations.csv`` alone (the post-Soviet case, whose
+tables are committed in ``data/raw``); ``world`` adds ``organisations_world.csv``, the major
+regional bodies of the world coded from their founding treaties, whose rows replace the case
+rows of the same ``org_id`` (the EU: one body from the Treaty of Rome, from DESTA and HUGGO), and
+the end corrections of ``membership_ends_world.csv``. A registry row may list a body's successive
+DESTA base treaties (``desta`` ``636;1007``: NAFTA, then the USMCA): a state's spell under one
+ends the day before its spell under the next starts (:func:`succeed`), so abutting spells join.
+
+Which organisations enter (the generic rule): only the registry's. Every other organisation of
+the sources (about 530 COW IGOs, most of them functional agencies; DESTA's other plurilateral
+agreements) stays out: the membership layers weigh shared frameworks by integration depth and
+scope, which the files do not code, and counting every shared functional body would tie almost
+every pair of states every year. A body enters by a registry row whose domain, depth and scope
+are coded from its founding treaty, with its identifiers looked up in the source files.
+
 Reconciliation rule for memberships (one rule, applied in this order):
 
 1. Source precedence per (organisation, state): the spells come from the single highest-ranked
