@@ -37,3 +37,6 @@ def test_the_key_follows_the_input_bytes_and_the_configuration(tmp_path):
     assert memo_key(paths, {**config, "years": {"start": 2001}}) != key
     trade.write_text("reporter,partner\nARM,RUS\n\n")
     assert memo_key(paths, config) != key
+    assert memo_key({**paths, "treaties": tmp_path / "missing.csv"}, config) != memo_key(
+        paths, config
+    )

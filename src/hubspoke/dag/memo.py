@@ -31,7 +31,11 @@ def memo_key(paths: Mapping[str, str | Path], config: Mapping) -> str:
     code = module_files("validate", "dag.fingerprint")
     return sha256_json(
         {
-            "inputs": {name: sha256_file(path) for name, path in sorted(paths.items())},
+            # a missing file has no hash: the check then runs, and says the file is missing
+            "inputs": {
+                name: sha256_file(path) if Path(path).is_file() else None
+                for name, path in sorted(paths.items())
+            },
             "config": config,
             "code": {str(p.relative_to(ROOT)): sha256_file(p) for p in code},
         }
