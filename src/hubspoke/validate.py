@@ -87,7 +87,13 @@ MAX_AREA_KM2 = 2e7
 # commitments of an economic integration agreement were carried out (``implemented``; empty for
 # bodies of depth 0), and how a state takes part (``participant``: a founding state of the CIS
 # that never ratified its Charter, CIS Charter Article 7).
-SCOPES = ("regional_post_soviet", "regional_other", "extra_regional", "global")
+# The first four values are relative to the post-Soviet case (data/raw); the world bodies
+# (data/curated/organisations_world.csv) use the region-neutral ``regional`` (every member on
+# one continent) and ``cross_regional`` (members on several continents, not worldwide).
+SCOPES = (
+    "regional_post_soviet", "regional_other", "extra_regional", "global", "regional",
+    "cross_regional",
+)  # fmt: skip
 IMPLEMENTATION = ("yes", "partial", "no")
 MEMBERSHIP_KINDS = ("full", "participant", "associate", "observer")
 

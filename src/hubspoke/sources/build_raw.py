@@ -1,7 +1,7 @@
 """Build the default input tables in ``data/raw`` from the real source data.
 
     python -m hubspoke.sources.build_raw --shared ../shared/data --out data/raw \\
-        [--states ARM,AZE,...] [--years 1992-2020] [--trade-only]
+        [--states ARM,AZE,...] [--years 1992-2020] [--trade-only] [--bodies case|world]
 
 ``--states all`` takes every reporter with a DOTS workbook (the world trade network; with
 ``--years 1960-2020 --trade-only --out data/world`` it is the input of
@@ -193,9 +193,10 @@ def build_covariates(
 
 
 def build_institutions(
-    shared: Path, out: Path, states: Sequence[str], years: tuple[int, int]
+    shared: Path, out: Path, states: Sequence[str], years: tuple[int, int], bodies: str = "case"
 ) -> None:
-    """Write the treaty, organisation and membership tables."""
+    """Write the treaty, organisation and membership tables (``bodies``: the registry,
+    :func:`hubspoke.sources.institutions.derive_institutions`)."""
     try:
         from hubspoke.sources.institutions import derive_institutions
     except ImportError as err:
@@ -204,7 +205,7 @@ def build_institutions(
             f"cannot derive {', '.join(INSTITUTION_TABLES)}: derive_institutions is not "
             f"available ({err})",
         ) from err
-    tables = derive_institutions(shared, states, years)
+    tables = derive_institutions(shared, states, years, bodies=bodies)
     for name in INSTITUTION_TABLES:
         write_table(tables[name], out / f"{name}.csv", name, states=states)
 
@@ -260,6 +261,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="write the trade and covariate tables only (no institution tables)",
     )
+    parser.add_argument(
+        "--bodies",
+        choices=("case", "world"),
+        default="case",
+        help="organisation registry: case (the post-Soviet bodies, default) or world (with the "
+        "regional bodies of data/curated/organisations_world.csv)",
+    )
     args = parser.parse_args(argv)
     try:
         dots, states = build_trade(args.shared, args.out, args.states, args.years)
@@ -271,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {', '.join(f'{name}.csv' for name in COVARIATE_TABLES)}")
         if args.trade_only:
             return 0
-        build_institutions(args.shared, args.out, states, args.years)
+        build_institutions(args.shared, args.out, states, args.years, args.bodies)
         print(f"wrote {', '.join(f'{name}.csv' for name in INSTITUTION_TABLES)}")
         build_sources(args.out)
         print(f"wrote {args.out / 'sources.csv'}")

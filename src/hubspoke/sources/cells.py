@@ -75,7 +75,7 @@ def report_first(mask: pd.Series, values: pd.Series, source, column: str, messag
     mask = mask.astype("boolean").fillna(False).astype(bool)
     if mask.any():
         line = mask.idxmax()
-        value = values[line]
+        value = values[mask.to_numpy()].iloc[0]  # a line may hold several values (a list cell)
         value = value.item() if hasattr(value, "item") else value
         raise InputError(str(source), message, row=int(line), column=column, value=value)
 

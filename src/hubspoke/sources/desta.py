@@ -259,8 +259,9 @@ def read_huggo_members(path: Path | str) -> pd.DataFrame:
 
 def huggo_member_dates(huggo: pd.DataFrame) -> pd.DataFrame:
     """``[many_id, desta_id, state, signature, force, end]`` (+ precisions) per member, taking
-    the state's own date where HUGGO gives one and the treaty's date otherwise."""
-    out = huggo[["many_id", "desta_id", "state"]].copy()
+    the state's own date where HUGGO gives one and the treaty's date otherwise; ``own_force``
+    says whether the entry into force is the state's own."""
+    out = huggo[["many_id", "desta_id", "state"]].assign(own_force=huggo["state_force"].notna())
     for name in ("signature", "force", "end"):
         own = huggo[f"state_{name}"].notna()
         out[name] = huggo[f"state_{name}"].where(own, huggo[name])

@@ -10,6 +10,21 @@ HUGGO dates, ATOP 5.1, DCAD 1.0, MIGO) and the hand-curated tables in ``data/cur
 * ``membership_ends.csv`` -- corrections of the end of a source spell (an empty ``end`` keeps
   the spell running), each with its citation.
 
+Registries (``bodies``): ``case`` reads ``organisations.csv`` alone (the post-Soviet case, whose
+tables are committed in ``data/raw``); ``world`` adds ``organisations_world.csv``, the major
+regional bodies of the world coded from their founding treaties, whose rows replace the case
+rows of the same ``org_id`` (the EU: one body from the Treaty of Rome, from DESTA and HUGGO), and
+the end corrections of ``membership_ends_world.csv``. A registry row may list a body's successive
+DESTA base treaties (``desta`` ``636;1007``: NAFTA, then the USMCA): a state's spell under one
+ends the day before its spell under the next starts (:func:`succeed`), so abutting spells join.
+
+Which organisations enter (the generic rule): only the registry's. Every other organisation of
+the sources (about 530 COW IGOs, most of them functional agencies; DESTA's other plurilateral
+agreements) stays out: the membership layers weigh shared frameworks by integration depth and
+scope, which the files do not code, and counting every shared functional body would tie almost
+every pair of states every year. A body enters by a registry row whose domain, depth and scope
+are coded from its founding treaty, with its identifiers looked up in the source files.
+
 Reconciliation rule for memberships (one rule, applied in this order):
 
 1. Source precedence per (organisation, state): the spells come from the single highest-ranked
@@ -80,6 +95,7 @@ SOURCE_KEYS = {
     "dcad": "DCAD-1.0",
     "migo": "MIGO",
 }
+BODIES = ("case", "world")
 RANK = {"curated": 0, "desta": 1, "atop": 2, "migo": 3, "cow_igo": 4}
 DOMAINS = ("economic", "security", "political")
 # the columns of the tables written to data/raw, as their input schemas declare them
@@ -98,11 +114,24 @@ def derive_institutions(
     years: tuple[int, int],
     *,
     curated: Path = CURATED_DIR,
+    bodies: str = "case",
 ) -> dict[str, pd.DataFrame]:
-    """``{"treaties", "organisations", "memberships"}`` for ``states`` overlapping ``years``."""
+    """``{"treaties", "organisations", "memberships"}`` for ``states`` overlapping ``years``.
+
+    ``bodies`` (:data:`BODIES`) names the organisation registry: ``case`` the post-Soviet
+    registry, ``world`` that registry with the rows of ``organisations_world.csv`` added or put
+    in place of the rows with their ``org_id``, and the end corrections of
+    ``membership_ends_world.csv`` applied after those of ``membership_ends.csv``.
+    """
     shared = Path(shared)
     states = list(states)
     registry = read_registry(Path(curated) / "organisations.csv")
+    if bodies == "world":
+        world = read_registry(Path(curated) / "organisations_world.csv")
+        registry = pd.concat([registry[~registry["org_id"].isin(world["org_id"])], world])
+        registry = registry.sort_values("org_id", kind="stable").reset_index(drop=True)
+    elif bodies != "case":
+        raise ValueError(f"bodies must be one of {BODIES}, not {bodies!r}")
     desta = read_desta_list(shared / FILES["desta"])
     huggo = read_huggo_members(shared / FILES["huggo"])
     atop = read_atop_members(shared / FILES["atop"])
@@ -118,6 +147,9 @@ def derive_institutions(
     )
     ends = read_end_corrections(Path(curated) / "membership_ends.csv", registry, states)
     memberships = reconcile(spells, ends, Path(curated) / "membership_ends.csv")
+    if bodies == "world":
+        path = Path(curated) / "membership_ends_world.csv"
+        memberships = correct_ends(memberships, read_end_corrections(path, registry, states), path)
     treaties = pd.concat(
         [
             desta_treaties(desta, huggo, states),
@@ -137,8 +169,9 @@ def derive_institutions(
 
 
 def read_registry(path: Path) -> pd.DataFrame:
-    """The organisation registry, typed; the source identifiers ``cow_igo``/``migo`` (text) and
-    ``desta``/``atop`` (integers) are missing where a source does not cover the organisation.
+    """The organisation registry, typed; the source identifiers ``cow_igo``/``migo`` (text),
+    ``atop`` (integer) and ``desta`` (a tuple of base treaty numbers, the body's successive
+    treaties in order) are missing where a source does not cover the organisation.
 
     ``implemented`` and its citation ``implementation_source`` are given exactly for the economic
     integration agreements (``depth`` 1-4)."""
@@ -170,8 +203,11 @@ def read_registry(path: Path) -> pd.DataFrame:
         )
     for column in ("cow_igo", "migo"):
         frame[column] = table[column].str.strip().replace("", pd.NA).astype("string")
-    for column in ("desta", "atop"):
-        frame[column] = to_int(table[column], path, column)
+    frame["atop"] = to_int(table["atop"], path, "atop")
+    # a body's successive base treaties, in order, separated by ";" (NAFTA;USMCA)
+    listed = table["desta"].str.split(";").explode()
+    numbers = to_int(listed, path, "desta").dropna().astype("int64")
+    frame["desta"] = numbers.groupby(level=0).agg(tuple).reindex(frame.index)
     return frame.sort_values("org_id", kind="stable")
 
 
@@ -268,8 +304,9 @@ def _year_spells(spells: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def _registry_ids(registry: pd.DataFrame, source: str) -> pd.Series:
-    """Source identifier -> org_id for the organisations the source covers."""
-    covered = registry[registry[source].notna()]
+    """Source identifier -> org_id for the organisations the source covers (each of a body's
+    DESTA treaties)."""
+    covered = registry[["org_id", source]].explode(source).dropna()
     return pd.Series(covered["org_id"].to_numpy(), index=covered[source].to_numpy())
 
 
@@ -338,7 +375,9 @@ def desta_org_spells(
     desta: pd.DataFrame, huggo: pd.DataFrame, registry: pd.DataFrame, states: Sequence[str]
 ) -> pd.DataFrame:
     """DESTA spells of the registry's ``desta`` treaties, with HUGGO day dates where HUGGO covers
-    the treaty and the state has a single spell in it (the state's own dates first)."""
+    the treaty and the state has a single spell in it (the state's own dates first; an acceding
+    state only with its own date); the spells of a body's successive treaties follow
+    :func:`succeed`."""
     ids = _registry_ids(registry, "desta")
     spells = desta_spells(desta)
     spells = spells[spells["base_treaty"].isin(ids.index) & spells["state"].isin(states)]
@@ -353,6 +392,8 @@ def desta_org_spells(
         how="left",
     )
     use = spells["huggo"].eq(True) & single.to_numpy() & spells["force"].notna()
+    # an acceding state without its own HUGGO date would get the treaty's founding date
+    use &= spells["entry_type"].eq("base_treaty") | spells["own_force"].eq(True)
     yearly = _year_spells(spells, "desta")
     start = yearly["start"].mask(use, spells["force"])
     if start.isna().any():
@@ -364,7 +405,9 @@ def desta_org_spells(
             value=line,
         )
     end = yearly["end"].mask(use & spells["end"].notna(), spells["end"])
-    return pd.DataFrame(
+    listed = registry["desta"].explode().dropna()
+    order = pd.Series(listed.groupby(level=0).cumcount().to_numpy(), index=listed.to_numpy())
+    frame = pd.DataFrame(
         {
             "org_id": spells["base_treaty"].map(ids).astype("string"),
             "state": spells["state"],
@@ -379,6 +422,25 @@ def desta_org_spells(
             "rank": RANK["desta"],
         }
     )
+    return succeed(frame, spells["base_treaty"].map(order))
+
+
+def succeed(spells: pd.DataFrame, order: pd.Series) -> pd.DataFrame:
+    """Spells of a body's successive treaties (``order``: the treaty's place in the body's
+    list): a state's spell under one treaty ends the day before the state's first spell under
+    the next treaty it is a party of starts (with that start's precision); a spell starting
+    later than that is dropped, the later treaty's spells replacing it."""
+    keys = ["org_id", "state", "order"]
+    spells = spells.assign(order=order.to_numpy())
+    first = spells.sort_values([*keys, "start"], kind="stable").drop_duplicates(keys)
+    following = first.groupby(["org_id", "state"])[["start", "start_precision"]].shift(-1)
+    successor = pd.concat([first[keys], following.add_suffix("_next")], axis=1)
+    spells = spells.merge(successor, on=keys, how="left", validate="many_to_one")
+    cut = spells["start_next"] - pd.Timedelta(days=1)
+    ends = cut.notna() & (spells["end"].isna() | (spells["end"] > cut))
+    spells["end"] = spells["end"].mask(ends, cut)
+    spells["end_precision"] = spells["end_precision"].mask(ends, spells["start_precision_next"])
+    return spells.loc[~(spells["start"] > spells["end"]), _SPELL_COLUMNS]
 
 
 # --- reconciliation ---------------------------------------------------------------------------
@@ -536,6 +598,7 @@ def dcad_treaties(dcad: pd.DataFrame, states: Sequence[str]) -> pd.DataFrame:
     """DCAD agreements between two in-scope states; ``ended`` is the publisher's end-year
     estimate (31 December) unless it is the data's last year (still in force at the end)."""
     rows = dcad[dcad["state_a"].isin(states) & dcad["state_b"].isin(states)]
+    rows = rows[rows["state_a"] != rows["state_b"]]  # DCAD-0297 pairs Bolivia with itself
     last_year = dcad["end_year_estimate"].max()
     ended = _year_end(rows["end_year_estimate"].mask(rows["end_year_estimate"] == last_year))
     low = rows[["state_a", "state_b"]].min(axis=1)
@@ -579,6 +642,10 @@ def _membership_table(spells: pd.DataFrame, years: tuple[int, int]) -> pd.DataFr
 
 
 def _treaty_table(treaties: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    # an entry into force dated before the signature (DCAD, 4 agreements worldwide) is unknown
+    treaties = treaties.assign(
+        in_force=treaties["in_force"].mask(treaties["in_force"] < treaties["signed"])
+    )
     start = treaties["in_force"].fillna(treaties["signed"])
     table = treaties[_overlaps(start, treaties["ended"], years)][TREATY_COLUMNS]
     table = table.astype(
