@@ -293,7 +293,16 @@ def nafta_run(tmp_path_factory, shared_data):
     build = subprocess.run(
         [
             *(sys.executable, "-m", "hubspoke.sources.build_raw", "--shared", str(shared_data)),
-            *("--out", "nafta", "--states", NAFTA_STATES, "--years", "1980-2020"),
+            *(
+                "--out",
+                "nafta",
+                "--states",
+                NAFTA_STATES,
+                "--years",
+                "1980-2020",
+                "--bodies",
+                "world",
+            ),
         ],
         capture_output=True,
         text=True,
