@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hubspoke.config import StrictValidator, check_against_schema, check_yaml_size, load_schema
 from hubspoke.errors import InputError
 from hubspoke.settings import Section, config_key
 
@@ -287,8 +288,6 @@ def compare_claims(runs: Mapping[str, Mapping[str, pd.DataFrame]]) -> pd.DataFra
 def validate_comparison(config: Mapping, schema_path: str, source: str = "config") -> dict:
     """The comparison's configuration checked against its schema (one ``InputError`` line
     naming the key), with unique run names and results folders."""
-    from hubspoke.config import StrictValidator, check_against_schema, check_yaml_size, load_schema
-
     schema = load_schema(schema_path)
     check_yaml_size(config, source)
     check_against_schema(dict(config), schema, source=source, validator=StrictValidator(schema))
