@@ -14,9 +14,10 @@ Rows (each figure a ratio where a peer exists, peer time / hubspoke time):
   200 against R ``sna`` (through Rscript, bench/kernels.R) and networkx where it has the
   measure, with the largest difference of the values; Burt's constraint against networkx;
 - nulls: the null models of one year at n = 200 with 1000 replicates (seconds, peak memory);
-- world: the workflow on the world trade input (``--world``, built by
-  ``python -m hubspoke.sources.build_raw --states all``) with config/examples/world.yaml (wall
-  seconds, jobs, peak memory of the whole process tree).
+- world: the workflow on the world input (``--world``, built by ``python -m
+  hubspoke.sources.build_raw --states all --years 1960-2020 --bodies world``) with
+  config/examples/world.yaml, every layer (wall seconds, jobs, peak memory of the whole process
+  tree).
 
 Times are per call, the mean over enough calls to take about half a second, after one warm-up
 call. The machine is whatever runs this; bench/README.md records one run.
@@ -356,7 +357,7 @@ def world_rows(workdir: Path, world: Path, cores: int) -> list[dict]:
     shutil.copytree(world, copy / "data" / "world", dirs_exist_ok=True)
     wall, peak, jobs = snakemake(copy, cores, "--configfile", "config/examples/world.yaml")
     return [
-        {"benchmark": "workflow: world trade network, 1000-replicate nulls", "size": "",
+        {"benchmark": "workflow: world network, every layer, 1000-replicate nulls", "size": "",
          "hubspoke": wall, "note": f"{jobs} jobs, peak memory {peak:.2f} GiB"}
     ]  # fmt: skip
 

@@ -3,9 +3,11 @@
     python -m hubspoke.sources.build_raw --shared ../shared/data --out data/raw \\
         [--states ARM,AZE,...] [--years 1992-2020] [--trade-only] [--bodies case|world]
 
-``--states all`` takes every reporter with a DOTS workbook (the world trade network; with
-``--years 1960-2020 --trade-only --out data/world`` it is the input of
-``config/examples/world.yaml``, not committed: about 5 million rows).
+``--states all`` takes every reporter with a DOTS workbook (the world network; with
+``--years 1960-2020 --bodies world --out data/world`` it is the input of the examples in
+``config/examples/``, not committed: about 5 million trade rows). ``--bodies world`` adds the
+world's major regional bodies to the organisation registry
+(:func:`hubspoke.sources.institutions.derive_institutions`).
 
 Writes ``trade.csv`` and ``trade_world.csv`` from the IMF DOTS workbooks, ``gdp.csv`` from the
 World Bank's GDP (current US$), ``geography.csv`` and ``borders.csv`` from mledoze/countries (the
