@@ -13,6 +13,7 @@ import pytest
 import yaml
 from test_config import ROOT, check
 
+from hubspoke import outputs
 from hubspoke.errors import InputError
 from hubspoke.inference import comparison
 from hubspoke.inference.comparison import Measure
@@ -142,10 +143,9 @@ def runs():
 
 def test_every_run_has_every_measure_in_each_of_its_own_periods(runs):
     table = comparison.compare_runs(runs, [SHARE, STAR, TREATY])
-    assert list(table.columns) == list(comparison.COLUMNS)
-    assert table.dtypes.astype(str).to_dict() == comparison.COLUMNS | {
-        c: "string" for c, t in comparison.COLUMNS.items() if t == "string"
-    }
+    declared = outputs.columns("comparison")
+    assert list(table.columns) == list(declared)
+    assert (table.dtypes == [pd.api.types.pandas_dtype(d) for d in declared.values()]).all()
     # run a: 3 measures x 3 periods; run b: 3 measures x 2 periods (rows for what it lacks)
     assert len(table) == 9 + 6
     a = table[table["run"] == "a"]
@@ -200,7 +200,9 @@ def test_missing_data_and_absent_layers_give_nulls_never_zeros(runs):
 
 def test_claims_side_by_side(runs):
     claims = comparison.compare_claims(runs)
-    assert list(claims.columns) == list(comparison.CLAIM_COLUMNS)
+    declared = outputs.columns("comparison_claims")
+    assert list(claims.columns) == list(declared)
+    assert (claims.dtypes == [pd.api.types.pandas_dtype(d) for d in declared.values()]).all()
     assert claims[["run", "hub", "claim_id", "claim_verdict"]].values.tolist() == [
         ["a", "A", "H1", "supported"],
         ["a", "A", "H2", "inconclusive"],

@@ -52,7 +52,7 @@ def test_a_table_is_given_its_declared_dtypes_and_a_wrong_shape_is_refused(tmp_p
 
 def test_a_run_writes_every_declared_table_as_declared(tiny_run):
     results = tiny_run / "results"
-    for name, table in outputs.declared().items():
+    for name, table in outputs.of_workflow("main").items():
         df = pd.read_parquet(results / table["folder"] / f"{name}.parquet")
         assert list(df.columns) == list(table["columns"]), name
         for column, dtype in table["columns"].items():
@@ -60,7 +60,7 @@ def test_a_run_writes_every_declared_table_as_declared(tiny_run):
     # and every table it publishes (beside the validated inputs) is declared
     written = {(p.parent.name, p.stem) for p in results.glob("*/*.parquet")}
     assert {w for w in written if w[0] != "inputs"} == {
-        (t["folder"], name) for name, t in outputs.declared().items()
+        (t["folder"], name) for name, t in outputs.of_workflow("main").items()
     }
 
 

@@ -299,3 +299,26 @@ def test_a_file_validated_before_is_read_from_its_validated_table(tmp_path, monk
     raw.write_bytes(raw.read_bytes() + b"IMF DOTS,1960,2020,duplicate\n")
     with pytest.raises(InputError, match="duplicate"):
         validate.load_checked(raw, "sources", validated=validated)
+
+
+def test_reading_some_years_gives_their_rows_and_names_file_lines(tmp_path):
+    # two years, interleaved: lines 2-4 of 2019, 5-6 of 2020, 7 of 2019
+    header, *rows = TRADE.splitlines()
+    later = [r.replace(",2019,", ",2020,") for r in rows[:2]]
+    lines = [header, *rows[:3], *later, rows[3]]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    whole = load_table(path, "trade")
+    for years in ([2019], [2020], [2019, 2020]):
+        pd.testing.assert_frame_equal(
+            load_table(path, "trade", read_years=years),
+            whole[whole["year"].isin(years)].reset_index(drop=True),
+        )
+    # an error in a read year names its line in the file; rows of other years are skipped
+    bad = [*lines[:6], lines[6].replace("true", "maybe")]
+    path = write(tmp_path, "\n".join(bad) + "\n")
+    error = fails(path, read_years=[2019])
+    assert (error.row, error.column, error.value) == (7, "is_estimate", "maybe")
+    assert len(load_table(path, "trade", read_years=[2020])) == 2
+    # a repeat within the read years names both lines
+    error = fails(write(tmp_path, "\n".join([*lines, lines[2]]) + "\n"), read_years=[2019])
+    assert error.row == 8 and "line 3" in str(error)

@@ -21,22 +21,34 @@ DECLARATIONS = Path(__file__).with_name("outputs.yaml")
 
 @cache
 def declared() -> dict[str, dict]:
-    """Table name -> its declaration (``folder``, ``columns``: name -> dtype, ``dictionary``)."""
+    """Table name -> its declaration (``folder``, ``columns``: name -> dtype, ``dictionary``,
+    optional ``workflow``)."""
     return {t["table"]: t for t in yaml.safe_load(DECLARATIONS.read_text(encoding="utf-8"))}
+
+
+def of_workflow(workflow: str = "main") -> dict[str, dict]:
+    """The declared tables that ``workflow`` writes (``main``: the Snakefile; ``compare``:
+    workflow/compare.smk)."""
+    return {n: t for n, t in declared().items() if t.get("workflow", "main") == workflow}
+
+
+def columns(table: str) -> dict[str, str]:
+    """The declared columns of ``table`` in order: name -> dtype."""
+    return declared()[table]["columns"]
 
 
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """``df`` with the declared dtypes of ``table``; ``ValueError`` when its columns are not
     the declared ones in the declared order (or a value does not fit its dtype)."""
-    columns = declared()[table]["columns"]
-    if list(df.columns) != list(columns):
-        missing = [c for c in columns if c not in df.columns]
-        extra = [c for c in df.columns if c not in columns]
+    declared_columns = columns(table)
+    if list(df.columns) != list(declared_columns):
+        missing = [c for c in declared_columns if c not in df.columns]
+        extra = [c for c in df.columns if c not in declared_columns]
         raise ValueError(
             f"table {table!r} does not match its declaration in {DECLARATIONS.name}: "
             f"missing {missing}, undeclared {extra}, or the order differs"
         )
-    return df.astype(columns)
+    return df.astype(declared_columns)
 
 
 def markdown(folder: str) -> str:

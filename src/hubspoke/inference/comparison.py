@@ -24,48 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hubspoke import outputs
 from hubspoke.config import StrictValidator, check_against_schema, check_yaml_size, load_schema
 from hubspoke.errors import InputError
 from hubspoke.settings import Section, config_key
 
-# One row per run x measure x period (the column order and dtypes of the published table).
-COLUMNS = {
-    "run": "string",
-    "hub": "string",
-    "n_states": "int64",
-    "layer": "string",
-    "metric": "string",
-    "variant": "string",
-    "threshold": "float64",
-    "period_index": "int64",
-    "period_role": "string",
-    "period": "string",
-    "start_year": "int64",
-    "end_year": "int64",
-    "break_year": "Int64",
-    "mean": "float64",
-    "sd": "float64",
-    "n_years": "int64",
-    "baseline_period": "string",
-    "change": "float64",
-    "change_ci_low": "float64",
-    "change_ci_high": "float64",
-    "change_p_value": "float64",
-    "change_min_p": "float64",
-    "null_z": "float64",
-    "null_n_years": "int64",
-}
-CLAIM_COLUMNS = {
-    "run": "string",
-    "hub": "string",
-    "claim_id": "string",
-    "statement": "string",
-    "claim_verdict": "string",
-    "n_rows": "int64",
-    "n_supported": "int64",
-    "n_not_supported": "int64",
-    "n_inconclusive": "int64",
-}
 SERIES = ["layer", "metric", "variant", "threshold"]
 ROLES = ("before", "between", "after")
 # the period test laid beside each period: the circular-shift permutation test of the mean
@@ -179,8 +142,9 @@ def compare_run(
     measures: Sequence[Measure],
     nulls: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One run's rows of the comparison table (:data:`COLUMNS`): every measure in every one of
-    the run's periods, null where the run did not measure it."""
+    """One run's rows of the comparison table (``comparison``, declared in
+    :mod:`hubspoke.outputs`): every measure in every one of the run's periods, null where the
+    run did not measure it."""
     hub, n_states = run_hub(nodes)
     bounds = run_periods(periods)
     n = len(bounds)
@@ -232,15 +196,16 @@ def compare_run(
                 }
             row["null_z"], row["null_n_years"] = _null_z(nulls, m, p.start_year, p.end_year)
             rows.append(row)
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(rows, columns=list(outputs.columns("comparison")))
 
 
 def compare_runs(
     runs: Mapping[str, Mapping[str, pd.DataFrame]], measures: Sequence[Measure]
 ) -> pd.DataFrame:
-    """The comparison table (:data:`COLUMNS`) of several runs: ``runs`` maps a run's name to its
-    published tables ``periods``, ``period_tests``, ``nodes`` and (optional) ``nulls``. Runs in
-    the given order, then measures in the given order, then periods in time."""
+    """The comparison table (``comparison``, declared in :mod:`hubspoke.outputs`) of several
+    runs: ``runs`` maps a run's name to its published tables ``periods``, ``period_tests``,
+    ``nodes`` and (optional) ``nulls``. Runs in the given order, then measures in the given
+    order, then periods in time."""
     if not measures:
         raise InputError("comparison", "no measures to compare")
     parts = [
@@ -256,13 +221,13 @@ def compare_runs(
     ]
     if not parts:
         raise InputError("comparison", "no runs to compare")
-    return pd.concat(parts, ignore_index=True).astype(COLUMNS)
+    return outputs.conform(pd.concat(parts, ignore_index=True), "comparison")
 
 
 def compare_claims(runs: Mapping[str, Mapping[str, pd.DataFrame]]) -> pd.DataFrame:
-    """One row per run x claim (:data:`CLAIM_COLUMNS`): the claim's verdict and how many of its
-    test rows are supported, not supported or inconclusive. ``runs`` as in
-    :func:`compare_runs`, each with its ``claims`` table."""
+    """One row per run x claim (``comparison_claims``, declared in :mod:`hubspoke.outputs`):
+    the claim's verdict and how many of its test rows are supported, not supported or
+    inconclusive. ``runs`` as in :func:`compare_runs`, each with its ``claims`` table."""
     rows = []
     for name, t in runs.items():
         hub, _ = run_hub(t["nodes"])
@@ -282,7 +247,8 @@ def compare_claims(runs: Mapping[str, Mapping[str, pd.DataFrame]]) -> pd.DataFra
                     "n_inconclusive": int(verdicts.get("inconclusive", 0)),
                 }
             )
-    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS)).astype(CLAIM_COLUMNS)
+    claims = outputs.columns("comparison_claims")
+    return outputs.conform(pd.DataFrame(rows, columns=list(claims)), "comparison_claims")
 
 
 def validate_comparison(config: Mapping, schema_path: str, source: str = "config") -> dict:

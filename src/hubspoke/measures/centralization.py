@@ -71,12 +71,13 @@ _EIGEN_RTOL = 1e-6
 
 
 def as_adjacency(A, *, symmetric: bool = False) -> np.ndarray:
-    """Return ``A`` as a float array ``(..., n, n)`` with a zero diagonal (loops ignored).
+    """Return ``A`` as a float array ``(..., n, n)`` with a zero diagonal (loops ignored): ``A``
+    itself when it is one already (the measures never write into it), else a copy.
 
     Raises ``ValueError`` unless ``A`` is square in its last two axes, finite (a missing value is
     not a zero tie: resolve it before) and non-negative, and symmetric when ``symmetric``.
     """
-    A = np.array(A, dtype=float)
+    A = np.asarray(A, dtype=float)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise ValueError(f"adjacency must have shape (..., n, n), got {A.shape}")
     if not np.isfinite(A).all():
@@ -91,8 +92,10 @@ def as_adjacency(A, *, symmetric: bool = False) -> np.ndarray:
         and not np.allclose(A, transposed, rtol=1e-12, atol=0.0)
     ):
         raise ValueError("undirected adjacency must be symmetric (use directed=True otherwise)")
-    n = A.shape[-1]
-    A[..., np.arange(n), np.arange(n)] = 0.0
+    diagonal = np.arange(A.shape[-1])
+    if A[..., diagonal, diagonal].any():
+        A = A.copy()
+        A[..., diagonal, diagonal] = 0.0
     return A
 
 

@@ -132,7 +132,7 @@ def compute_year(
         "hub": _frame(hubs, year, ["layer", "variant", "threshold", "metric", "value"]),
         "brokerage": _brokerage_frame(brok, groups, states, year),
         "multiplex": _multiplex_frame(default_binary, h, hub, year),
-        "nulls": _nulls_frame(edges, states, h, year, default_binary, settings),
+        "nulls": _nulls_frame(edges, states, h, year, default_binary, settings, observation),
     }
     return _mask_unobserved(out, observation)
 
@@ -261,12 +261,15 @@ def _multiplex_frame(binary_layers, h, hub, year) -> pd.DataFrame:
     return df.sort_values(["metric", "layer_a", "layer_b"], ignore_index=True)
 
 
-def _nulls_frame(edges, states, h, year, default_binary, settings: Measures):
+def _nulls_frame(edges, states, h, year, default_binary, settings: Measures, observation):
     models = {"binary": settings.null_binary, "weighted": settings.null_weighted}
     frames = []
     for layer in settings.layers:
         if registry.get(layer).directed:
             continue  # the null models are for undirected graphs
+        # a layer-year that is not measured gets its rows but no replicates: its values are
+        # nulled anyway (_mask_unobserved)
+        measured = observation[layer][1] is None
         W = registry.adjacency(edges, states, layer)
         for variant, A in (("binary", default_binary[layer]), ("weighted", W)):
             layer_seed = int(series_seed(settings.null_seed, (layer, variant)).generate_state(1)[0])
@@ -274,7 +277,7 @@ def _nulls_frame(edges, states, h, year, default_binary, settings: Measures):
                 {year: A},
                 h,
                 metrics=NULL_METRICS[variant],
-                n_replicates=settings.null_replicates,
+                n_replicates=settings.null_replicates if measured else 0,
                 seed=layer_seed,
                 preserve=models[variant],
                 alternatives=NULL_ALTERNATIVES,

@@ -30,16 +30,18 @@ def analyse_years(
 
     One workflow job analyses a few consecutive years (:mod:`hubspoke.dag.chunks`) so that process
     start-up and imports are paid once per job, not once per year. It reads and validates the
-    raw input tables itself (rather than the validation job's output) so that the workflow can
-    rerun it only when the fingerprint of one of its years changes (``fingerprints``: year ->
-    fingerprint, from :mod:`hubspoke.dag.fingerprint`). The provenance records the settings and
-    those fingerprints rather than the hashes of whole files, so a job's files do not change
-    when another year's data do.
+    raw input tables itself (rather than the validation job's output; of the trade tables only
+    the rows of its years, the whole files having been checked before the run started) so that
+    the workflow can rerun it only when the fingerprint of one of its years changes
+    (``fingerprints``: year -> fingerprint, from :mod:`hubspoke.dag.fingerprint`). The
+    provenance records the settings and those fingerprints rather than the hashes of whole
+    files, so a job's files do not change when another year's data do.
     """
     years = sorted(int(y) for y in years)
-    inputs = {name: validate.load_table(p, name) for name, p in paths.items()}
-    for name in YEARLY_TABLES:
-        inputs[name] = inputs[name][inputs[name]["year"].isin(years)]
+    inputs = {
+        name: validate.load_table(p, name, read_years=years if name in YEARLY_TABLES else None)
+        for name, p in paths.items()
+    }
     built = registry.build_networks(inputs, years, network_settings)
     covered = coverage.layer_coverage(inputs, years, network_settings)
     parts = []
