@@ -397,6 +397,18 @@ def _result_row(check: Mapping, year: int, reports: _Reports, reconciliation: st
     }
 
 
+def _years(check: Mapping) -> range:
+    """The years a check is evaluated in: its ``year``, or every year of its ``window``."""
+    first, last = check.get("window", (check["year"], check["year"]))
+    return range(first, last + 1)
+
+
+def _years_read(check: Mapping) -> set[int]:
+    """The years of trade rows a check reads: its own and a growth's ``base_year``."""
+    base = check["spec"].get("base_year")
+    return {*_years(check), *([] if base is None else [base])}
+
+
 def evaluate_reference_checks(
     checks: Sequence[Mapping],
     trade: pd.DataFrame,
@@ -411,12 +423,14 @@ def evaluate_reference_checks(
     if reconciliation not in networks.RECONCILIATIONS:
         raise SettingError("reconciliation", "unknown reconciliation rule", reconciliation)
     validate_checks(checks, source)
-    reports = _Reports(trade, trade_world)
-    rows = []
-    for check in checks:
-        first, last = check.get("window", (check["year"], check["year"]))
-        for year in range(first, last + 1):
-            rows.append(_result_row(check, year, reports, reconciliation))
+    # the rows of the years the checks read only: the world table has millions
+    read = set().union(*(_years_read(check) for check in checks))
+    reports = _Reports(trade[trade["year"].isin(read)], trade_world)
+    rows = [
+        _result_row(check, year, reports, reconciliation)
+        for check in checks
+        for year in _years(check)
+    ]
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     strings = [
         "check_id",
