@@ -322,3 +322,12 @@ def test_reading_some_years_gives_their_rows_and_names_file_lines(tmp_path):
     # a repeat within the read years names both lines
     error = fails(write(tmp_path, "\n".join([*lines, lines[2]]) + "\n"), read_years=[2019])
     assert error.row == 8 and "line 3" in str(error)
+    # a byte-order mark and CRLF line ends read as in the full read
+    path = write(tmp_path, "\ufeff" + "\r\n".join(lines) + "\r\n")
+    pd.testing.assert_frame_equal(
+        load_table(path, "trade", read_years=[2020]),
+        whole[whole["year"] == 2020].reset_index(drop=True),
+    )
+    # a missing column is named as in the full read
+    error = fails(write(tmp_path, TRADE.replace("is_estimate", "estimate")), read_years=[2019])
+    assert "required column missing" in str(error)

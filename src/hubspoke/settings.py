@@ -264,6 +264,7 @@ class Run(Section):
     max_input_mb: int = field(metadata=config_key("max_input_mb"))
     output_dir: str = field(metadata=config_key("output_dir"))
     graph_files: bool = field(metadata=config_key("graph_files"))
+    explorer: bool = field(metadata=config_key("explorer"))
     claims: str = field(metadata=config_key("claims"))
     reference_checks: str = field(metadata=config_key("reference_checks"))
 

@@ -288,7 +288,7 @@ def published_files():
         ),
         *(f"figures/{f}.png" for f in ["series", "trade_networks", "brokerage"]),
         *(f"figures/specification_curves/{claim}.png" for claim in CLAIM_IDS),
-        "explorer.html",
+        *(["explorer.html"] if RUN.explorer else []),
     ]
     files = {main_staged(path): f"{PUBLISHED}/{path}" for path in main_tables}
     files |= {staged(path): f"{PUBLISHED}/{path}" for path in run_files}

@@ -88,7 +88,7 @@ def grid(main: Mapping) -> list[Spec]:
 # specification of the same study varies them.
 FIXED_KEYS = (
     "specifications", "inputs", "output_dir", "hub", "years.end", "breaks", "claims",
-    "reference_checks", "years_per_job", "max_input_mb", "graph_files",
+    "reference_checks", "years_per_job", "max_input_mb", "graph_files", "explorer",
 )  # fmt: skip
 
 
