@@ -118,6 +118,32 @@ def test_source_switches_are_flagged_year_on_year():
     assert networks.flag_source_switches(same)["source_switch"].tolist()[1:5] == [False] * 4
 
 
+def test_source_switches_equal_a_groupby_over_the_pairs():
+    """The vectorised flags against the plain pandas formulation, on random edges."""
+    rng = np.random.default_rng(7)
+    n = 4000
+    edges = pd.DataFrame(
+        {
+            "year": rng.integers(2000, 2012, n),
+            "layer": rng.choice(["trade", "trade_flow", "treaty"], n),
+            "source": rng.choice(list("ABCDE"), n),
+            "target": rng.choice(list("FGHIJ"), n),
+            "weight_source": rng.choice(["importer", "exporter", "mixed", "missing", None], n),
+        }
+    ).drop_duplicates(["year", "layer", "source", "target"], ignore_index=True)
+    known = edges[edges["weight_source"].notna() & (edges["weight_source"] != "missing")]
+    known = known.sort_values(["layer", "source", "target", "year"])
+    pair = [known[c] for c in ("layer", "source", "target")]
+    previous = known.groupby(pair, sort=False)["weight_source"].shift()
+    consecutive = known.groupby(pair, sort=False)["year"].diff() == 1
+    expected = (known["weight_source"] != previous).where(previous.notna() & consecutive)
+    expected = expected.reindex(edges.index).astype("boolean")
+    got = networks.flag_source_switches(edges)["source_switch"]
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+    assert got.notna().sum() > 100 and got.sum() > 50  # both kinds of value occur
+    assert "source_switch" not in edges  # the input is left as it was
+
+
 def test_reconcile_never_invents_a_value_when_both_reports_missing(trade):
     for rule in ("importer_first", "exporter_first", "max"):
         f = networks.reconcile_flows(trade, STATES, [2000, 2001], rule)

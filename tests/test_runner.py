@@ -38,6 +38,21 @@ def test_tables_are_written_with_the_jobs_provenance_and_their_csv_copies(tmp_pa
     assert not logging.getLogger("hubspoke").propagate
 
 
+def test_a_stage_may_yield_its_tables_and_each_is_written_before_the_next_is_computed(tmp_path):
+    j = job(tmp_path, first="first.parquet", second="second.parquet")
+    seen = []
+
+    def stage(_):
+        yield "first", pd.DataFrame({"x": [1]})
+        seen.append(sorted(p.name for p in tmp_path.glob("*.parquet")))
+        yield "second", pd.DataFrame({"x": [2]})
+
+    execute(j, stage)
+    assert seen == [["first.parquet"]]
+    assert pd.read_parquet(j.outputs["second"])["x"].tolist() == [2]
+    assert tables.read_provenance(j.outputs["second"]) == j.provenance()
+
+
 @pytest.mark.parametrize(
     ("error", "line"),
     [

@@ -100,14 +100,23 @@ def flag_source_switches(edges: pd.DataFrame) -> pd.DataFrame:
     first year and where this or the previous year's weight is unknown."""
     # only layers built from reports have a weight_source
     trade = edges["weight_source"].notna() & (edges["weight_source"] != "missing")
-    known = edges[trade.fillna(False).astype(bool)].sort_values(
-        ["layer", "source", "target", "year"]
-    )
-    pair = [known[c] for c in ("layer", "source", "target")]
-    previous = known.groupby(pair, sort=False)["weight_source"].shift()
-    consecutive = known.groupby(pair, sort=False)["year"].diff() == 1
-    switch = (known["weight_source"] != previous).where(previous.notna() & consecutive)
-    return edges.assign(source_switch=switch.reindex(edges.index).astype("boolean"))
+    rows = np.flatnonzero(trade.fillna(False).to_numpy(dtype=bool))
+    known = edges.iloc[rows]
+    # integer codes sorted by pair, then year (the world's edges have millions of rows: no
+    # sorted copy of the string columns, no groupby over them)
+    codes = [pd.factorize(known[c])[0] for c in ("layer", "source", "target")]
+    year = known["year"].to_numpy()
+    order = np.lexsort((year, *reversed(codes)))
+    report = pd.factorize(known["weight_source"])[0][order]
+    same_pair = np.logical_and.reduce([c[order][1:] == c[order][:-1] for c in codes])
+    follows = np.concatenate([[False], same_pair & (np.diff(year[order]) == 1)])
+    switch = np.concatenate([[False], report[1:] != report[:-1]])
+    values, defined = np.zeros(len(edges), dtype=bool), np.zeros(len(edges), dtype=bool)
+    values[rows[order]] = switch
+    defined[rows[order]] = follows
+    out = edges.copy(deep=False)  # a new frame sharing the columns: no copy of millions of rows
+    out["source_switch"] = pd.arrays.BooleanArray(values, ~defined)
+    return out
 
 
 def undirected_trade(flows: pd.DataFrame) -> pd.DataFrame:

@@ -48,7 +48,7 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
             f"table {table!r} does not match its declaration in {DECLARATIONS.name}: "
             f"missing {missing}, undeclared {extra}, or the order differs"
         )
-    return df.astype(declared_columns)
+    return df.astype(declared_columns, copy=False)  # columns of the right dtype are not copied
 
 
 def markdown(folder: str) -> str:

@@ -403,7 +403,7 @@ def _years(check: Mapping) -> range:
     return range(first, last + 1)
 
 
-def _years_read(check: Mapping) -> set[int]:
+def years_read(check: Mapping) -> set[int]:
     """The years of trade rows a check reads: its own and a growth's ``base_year``."""
     base = check["spec"].get("base_year")
     return {*_years(check), *([] if base is None else [base])}
@@ -424,7 +424,7 @@ def evaluate_reference_checks(
         raise SettingError("reconciliation", "unknown reconciliation rule", reconciliation)
     validate_checks(checks, source)
     # the rows of the years the checks read only: the world table has millions
-    read = set().union(*(_years_read(check) for check in checks))
+    read = set().union(*(years_read(check) for check in checks))
     reports = _Reports(trade[trade["year"].isin(read)], trade_world)
     rows = [
         _result_row(check, year, reports, reconciliation)

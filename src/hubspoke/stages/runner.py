@@ -3,11 +3,13 @@
 
 A stage function takes a :class:`Job` (the job's data inputs, settings, outputs and
 wildcards, without Snakemake) and returns the tables it computed, ``{output name: table}`` or
-``{output name: (table, provenance)}``; it writes other files (figures, HTML, graph files) to
-``job.outputs`` itself. The runner writes each table with :func:`hubspoke.tables.write_parquet`
-(and a CSV copy to the output ``<name>_csv`` when the rule has one), with the job's provenance
-unless the stage gave its own (:meth:`Job.provenance`), and logs to the rule's ``log:`` file
-what was read, how many rows, what was written and how long it took. Bad input ends the job with
+``{output name: (table, provenance)}`` (or an iterator of such pairs, written one at a time as
+it yields them, so that a stage with large tables need not hold them all); it writes other
+files (figures, HTML, graph files) to ``job.outputs`` itself. The runner writes each table
+with :func:`hubspoke.tables.write_parquet` (and a CSV copy to the output ``<name>_csv`` when
+the rule has one), with the job's provenance unless the stage gave its own
+(:meth:`Job.provenance`), and logs to the rule's ``log:`` file what was read, how many rows,
+what was written and how long it took. Bad input ends the job with
 the one-line ``hubspoke: error: ...`` and exit status 1; a setting the library cannot work with
 (:class:`~hubspoke.errors.SettingError`) is named there by its configuration key.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +34,8 @@ log = logging.getLogger(__name__)
 # The input every rule lists so that editing the library reruns it (not data).
 CODE_INPUT = "code"
 
-Tables = Mapping[str, "pd.DataFrame | tuple[pd.DataFrame, Mapping]"]
+Table = "pd.DataFrame | tuple[pd.DataFrame, Mapping]"
+Tables = Mapping[str, Table] | Iterator[tuple[str, Table]]
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def _paths(value: str | Sequence[str]) -> list[str]:
 def write_tables(job: Job, computed: Tables) -> None:
     """Write each table a stage returned to the output of its name (and ``<name>_csv``)."""
     default = None  # the job's provenance, hashed once for all the tables that take it
-    for name, value in computed.items():
+    for name, value in computed.items() if isinstance(computed, Mapping) else computed:
         if isinstance(value, tuple):
             df, prov = value
         else:
@@ -91,6 +94,7 @@ def write_tables(job: Job, computed: Tables) -> None:
         tables.write_parquet(df, job.outputs[name], prov)
         if f"{name}_csv" in job.outputs:
             tables.write_csv(df, job.outputs[f"{name}_csv"])
+        del value, df  # an iterator's table is freed before it computes the next
 
 
 def execute(job: Job, stage: Callable[[Job], Tables | None]) -> None:
