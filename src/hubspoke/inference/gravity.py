@@ -66,13 +66,15 @@ CLUSTERED = {"vcov": {"CRV1": "pair"}, **TOLERANCES}
 # those of tight fits. About 2.3 times faster than clustered tight fits.
 ESTIMATE_ONLY = {"vcov": "iid", "lean": True, "store_data": False, "copy_data": False}
 NEAR = 1e-6
+# the layer whose directed flows the difference in differences and the benchmark model
+FLOW_LAYER = "trade_flow"
 
 
 def flow_panel(edges: pd.DataFrame, hub: str) -> pd.DataFrame:
     """``[year, exporter, importer, pair, value]``: the known spoke-spoke flows of the
     ``trade_flow`` layer (a reported zero stays; an unknown flow is left out)."""
     flows = edges[
-        (edges["layer"] == "trade_flow")
+        (edges["layer"] == FLOW_LAYER)
         & edges["weight"].notna()
         & (edges["source"] != hub)
         & (edges["target"] != hub)
@@ -384,7 +386,7 @@ def benchmark_panel(
     """Every known directed flow of the ``trade_flow`` layer (the hub's too) with the
     covariates of the gravity benchmark; a flow whose exporter or importer has no GDP that
     year, or no coordinates, has missing covariates (never zero)."""
-    flows = edges[(edges["layer"] == "trade_flow") & edges["weight"].notna()]
+    flows = edges[(edges["layer"] == FLOW_LAYER) & edges["weight"].notna()]
     panel = pd.DataFrame(
         {
             "year": flows["year"].to_numpy(dtype=np.int64),

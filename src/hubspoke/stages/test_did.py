@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hubspoke import tables
 from hubspoke.inference import gravity, stats
 from hubspoke.settings import TradeDid
 from hubspoke.stages.runner import Job
@@ -48,5 +49,6 @@ def run(job: Job) -> dict[str, pd.DataFrame]:
     settings = TradeDid.from_params(job.params["settings"])
     if settings.did is None:
         return {"did": pd.DataFrame(columns=stats.SERIES_KEY + stats.TEST_COLUMNS)}
-    t = job.read()
-    return {"did": trade_did(t["edges"], t["memberships"], settings)}
+    edges = tables.read_parquet(job.inputs["edges"], filters=[("layer", "==", gravity.FLOW_LAYER)])
+    memberships = tables.read_parquet(job.inputs["memberships"])
+    return {"did": trade_did(edges, memberships, settings)}
