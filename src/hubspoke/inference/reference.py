@@ -409,6 +409,18 @@ def years_read(check: Mapping) -> set[int]:
     return {*_years(check), *([] if base is None else [base])}
 
 
+# the keys of a spec (and of a growth's ``of``) that name a state
+STATE_KEYS = ("a", "b", "reporter", "partner", "exporter", "importer")
+
+
+def reporters_read(check: Mapping) -> set[str]:
+    """The reporters whose rows of ``trade`` a check can read: every look-up of every kind is
+    of a reporter's own figures (a rank reads all of the reporter's partners), and the
+    reporters are among the states its spec names."""
+    specs = [check["spec"], check["spec"].get("of")]
+    return {s[k] for s in specs if isinstance(s, Mapping) for k in STATE_KEYS if k in s}
+
+
 def evaluate_reference_checks(
     checks: Sequence[Mapping],
     trade: pd.DataFrame,
