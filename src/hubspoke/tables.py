@@ -99,9 +99,12 @@ def read_provenance(path: str | Path) -> dict:
     return json.loads(pq.read_schema(path).metadata[METADATA_KEY])
 
 
-def read_parquet(path: str | Path, *, filters: list | None = None) -> pd.DataFrame:
-    """The table of ``path`` (``filters``: pyarrow's row filters, e.g.
-    ``[("year", "in", [2000, 2001])]``, applied while reading)."""
-    df = pd.read_parquet(path, filters=filters)
+def read_parquet(
+    path: str | Path, *, columns: list[str] | None = None, filters: list | None = None
+) -> pd.DataFrame:
+    """The table of ``path``, or its ``columns`` and the rows that pass ``filters`` (pyarrow's
+    row filters, e.g. ``[("year", "in", [2000, 2001])]``, applied before the rows become
+    pandas objects)."""
+    df = pd.read_parquet(path, columns=columns, filters=filters)
     log.info("read %s: %d rows, %d columns", path, len(df), df.shape[1])
     return df

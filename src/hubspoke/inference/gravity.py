@@ -66,8 +66,11 @@ CLUSTERED = {"vcov": {"CRV1": "pair"}, **TOLERANCES}
 # those of tight fits. About 2.3 times faster than clustered tight fits.
 ESTIMATE_ONLY = {"vcov": "iid", "lean": True, "store_data": False, "copy_data": False}
 NEAR = 1e-6
-# the layer whose directed flows the difference in differences and the benchmark model
+# the layer whose directed flows the difference in differences and the benchmark model, and
+# the columns of the edges table they read
 FLOW_LAYER = "trade_flow"
+FLOW_COLUMNS = ["year", "layer", "source", "target", "weight"]
+FLOW_ROWS = [("layer", "==", FLOW_LAYER)]  # a row filter of hubspoke.tables.read_parquet
 
 
 def flow_panel(edges: pd.DataFrame, hub: str) -> pd.DataFrame:

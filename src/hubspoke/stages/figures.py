@@ -22,6 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from hubspoke import tables
 from hubspoke.inference.breaks import period_labels
 from hubspoke.layers import get as layer_of
 from hubspoke.measures.brokerage import ROLES
@@ -31,6 +32,7 @@ from hubspoke.stages.runner import Job
 log = logging.getLogger(__name__)
 
 DPI = 150
+NETWORK_LAYER = "trade"  # the layer of the network panels
 PANEL_SIZE = (3.6, 2.6)  # inches per small multiple
 HUB_INDICES = ("hub_share", "spoke_density", "star_likeness", "constraint", "effective_size")
 HUB_COLOUR, SPOKE_COLOUR, MISSING_COLOUR = "#c0392b", "#34495e", "#7f8c8d"
@@ -221,7 +223,7 @@ def plot_trade_networks(
     years: Sequence[int],
     hub: str,
     path: str | Path,
-    layer: str = "trade",
+    layer: str = NETWORK_LAYER,
 ) -> Figure:
     """The ``layer`` network in each of ``years``: the hub in the centre, the other states on a
     circle; edge width proportional to the trade value on one scale for all panels, ties to the
@@ -328,11 +330,13 @@ def run_series(job: Job) -> None:
 def run_trade_networks(job: Job) -> None:
     """Stage ``plot_trade_networks``: one panel at the middle year of each period."""
     settings = Figures.from_params(job.params["settings"])
-    t = job.read("edges", "nodes")
+    years = period_midyears(settings.years, settings.breaks)
+    # the drawn layer and years only: the world's edges have 6.7 million rows
+    drawn = [("layer", "==", NETWORK_LAYER), ("year", "in", list(years))]
     plot_trade_networks(
-        t["edges"],
-        t["nodes"],
-        years=period_midyears(settings.years, settings.breaks),
+        tables.read_parquet(job.inputs["edges"], filters=drawn),
+        tables.read_parquet(job.inputs["nodes"], filters=drawn),
+        years=years,
         hub=settings.hub,
         path=job.outputs["figure"],
     )
