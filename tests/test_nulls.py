@@ -336,7 +336,8 @@ def test_yearly_null_p_values_are_one_sided_in_the_hub_and_spoke_direction():
          "null_binary": "density", "null_weighted": "weights", "min_observed_share": 0.9,
          "require_hub_pairs": True}
     )  # fmt: skip
-    out = yearly._nulls_frame(edges, states, 0, 2000, {"treaty": A}, settings)
+    measured = {"treaty": (1.0, None)}  # (observed share, no note)
+    out = yearly._nulls_frame(edges, states, 0, 2000, {"treaty": A}, settings, measured)
     out = out.set_index(["variant", "metric"])
     binary = out.loc["binary", "p_value"]
     assert binary["star_likeness"] > 0.9

@@ -137,6 +137,9 @@ def test_an_unmeasured_layer_year_is_null_with_a_note_never_zero():
     nulls = out["nulls"]
     assert nulls.loc[nulls["layer"] == "trade", ["observed", "p_value"]].isna().all().all()
     assert nulls.loc[nulls["layer"] == "trade", "note"].str.startswith(note).all()
+    # an unmeasured layer-year draws no replicates; a measured one draws them all
+    assert (nulls.loc[nulls["layer"] == "trade", "n_replicates"] == 0).all()
+    assert (nulls.loc[nulls["layer"] == "treaty", "n_replicates"] == 19).all()
     multi = out["multiplex"].set_index("metric")
     assert np.isnan(multi.loc["hub_participation", "value"])
     assert multi["note"].dropna().str.contains("not measured this year: trade").all()
