@@ -333,7 +333,7 @@ def load_table(
         raw, may_span_lines = _read_years(Path(path), source, schema, read_years, max_bytes), True
     else:
         raw, may_span_lines = _read_csv(Path(path), source, max_bytes)
-    _check_header(raw, schema, source)
+        _check_header(raw, schema, source)
     if may_span_lines:
         _check_single_line_fields(raw, source)
     table = pd.DataFrame(
@@ -561,10 +561,11 @@ def _read_years(
     path: Path, source: str, schema: Schema, years: Collection[int], max_bytes: int | None
 ) -> pd.DataFrame:
     """The rows of ``years`` as strings, indexed by their row's position in the file (the line
-    numbers of errors), for a file whose every row was checked before (``read_years`` of
-    :func:`load_table`). pyarrow parses the file into Arrow memory and only the rows kept become
-    Python strings: eight years of the world trade table (5.3 million rows, 61 years) hold an
-    eighth of it, where parsing it all to strings would take about 2 GB."""
+    numbers of errors), after checking the header, for a file whose every row was checked
+    before (``read_years`` of :func:`load_table`). pyarrow parses the file into Arrow memory
+    and only the rows kept become Python strings: eight years of the world trade table (5.3
+    million rows, 61 years) hold an eighth of it, where parsing it all to strings would take
+    about 2 GB."""
     _check_file(path, source, max_bytes)
     with path.open(encoding="utf-8-sig", newline="") as file:
         names = next(csv.reader(file), [])

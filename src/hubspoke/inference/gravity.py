@@ -67,10 +67,12 @@ CLUSTERED = {"vcov": {"CRV1": "pair"}, **TOLERANCES}
 ESTIMATE_ONLY = {"vcov": "iid", "lean": True, "store_data": False, "copy_data": False}
 NEAR = 1e-6
 # the layer whose directed flows the difference in differences and the benchmark model, and
-# the columns of the edges table they read
+# what of the edges table they read (hubspoke.tables.read_parquet's columns and row filter)
 FLOW_LAYER = "trade_flow"
-FLOW_COLUMNS = ["year", "layer", "source", "target", "weight"]
-FLOW_ROWS = [("layer", "==", FLOW_LAYER)]  # a row filter of hubspoke.tables.read_parquet
+FLOW_READ = {
+    "columns": ["year", "layer", "source", "target", "weight"],
+    "filters": [("layer", "==", FLOW_LAYER)],
+}
 
 
 def flow_panel(edges: pd.DataFrame, hub: str) -> pd.DataFrame:

@@ -15,9 +15,7 @@ def run(job: Job) -> dict[str, pd.DataFrame]:
     settings = Benchmarks.from_params(job.params["settings"])
     t = job.read("gdp", "geography", "borders")
     # the flow layer's rows only: the world's edges have 6.7 million rows of six layers
-    edges = tables.read_parquet(
-        job.inputs["edges"], columns=gravity.FLOW_COLUMNS, filters=gravity.FLOW_ROWS
-    )
+    edges = tables.read_parquet(job.inputs["edges"], **gravity.FLOW_READ)
     panel = gravity.benchmark_panel(edges, t["gdp"], t["geography"], t["borders"])
     shares, fit = gravity.gravity_benchmark(panel, settings.hub)
     return {"gravity": shares, "gravity_fit": fit}

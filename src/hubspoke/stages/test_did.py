@@ -49,8 +49,6 @@ def run(job: Job) -> dict[str, pd.DataFrame]:
     settings = TradeDid.from_params(job.params["settings"])
     if settings.did is None:
         return {"did": pd.DataFrame(columns=stats.SERIES_KEY + stats.TEST_COLUMNS)}
-    edges = tables.read_parquet(
-        job.inputs["edges"], columns=gravity.FLOW_COLUMNS, filters=gravity.FLOW_ROWS
-    )
+    edges = tables.read_parquet(job.inputs["edges"], **gravity.FLOW_READ)
     memberships = tables.read_parquet(job.inputs["memberships"])
     return {"did": trade_did(edges, memberships, settings)}
