@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from hubspoke.inference import gravity
+from hubspoke.inference import gravity, ppml
 from hubspoke.validate import load_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,8 +132,9 @@ def test_randomization_p_counts_every_placebo_bloc():
 
 
 def test_placebo_fits_give_the_p_value_of_tight_clustered_fits(monkeypatch):
-    # the placebo blocs are fitted with loose tolerances and without clustered errors, and
-    # refitted tight near the bloc's estimate: the p-value is that of tight fits of every set
+    # the placebo blocs are fitted on arrays with loose tolerances (hubspoke.inference.ppml),
+    # and refitted tight near the bloc's estimate: the p-value is that of tight pyfixest fits
+    # of every set
     panel, bloc = simulate(101), bloc_of("AAA", "BBB")
     blocs, term = {BREAK: bloc}, f"bloc_x_{BREAK}"
     data = gravity._terms(blocs, panel)
@@ -145,15 +146,15 @@ def test_placebo_fits_give_the_p_value_of_tight_clustered_fits(monkeypatch):
         for spokes in combinations(SPOKES, 2)
     ]
     expected = np.mean(np.abs(tight) >= abs(estimate) * (1 - 1e-9))
-    options, fit = [], gravity._fit
+    tolerances, fit = [], ppml.fit
     monkeypatch.setattr(
-        gravity, "_fit", lambda d, r, o=gravity.CLUSTERED: options.append(o) or fit(d, r, o)
+        ppml, "fit", lambda *a, **k: tolerances.append(k.get("tol")) or fit(*a, **k)
     )
     p = gravity.randomization_p(panel, blocs, BREAK, estimate, draws=50, seed=1)[0]
     assert 0 < expected < 1 and p == expected
-    # 15 loose fits, and a tight refit of the bloc's own set (its estimate is the bloc's)
-    assert len(options) == 15 + 1
-    assert sum(o["iwls_tol"] == 1e-12 for o in options if "iwls_tol" in o) == 1
+    # the bloc's fit to start from, 15 loose fits, and a tight refit of the bloc's own set
+    assert len(tolerances) == 1 + 15 + 1
+    assert tolerances.count(gravity.TIGHT["tol"]) == 1
 
 
 def test_randomization_p_is_calibrated_under_autocorrelated_noise_and_has_power():
