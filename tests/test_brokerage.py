@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hubspoke.measures import brokerage
 from hubspoke.measures.brokerage import (
     ROLES,
     TABLE_ROLES,
@@ -132,6 +133,34 @@ def test_matches_triple_loop_on_random_graphs(seed):
     expected = triple_loop(A, groups)
     assert expected.sum() > 0
     np.testing.assert_array_equal(gould_fernandez(A, groups), expected)
+
+
+@pytest.mark.parametrize("density", [0.0, 0.03, 0.1, 0.4, 1.0])
+@pytest.mark.parametrize("n", [1, 2, 7, 40])
+def test_listing_the_two_paths_and_the_products_count_alike(n, density):
+    # the two ways of counting (gould_fernandez picks by the number of two-paths)
+    rng = np.random.default_rng(n)
+    A = random_digraph(rng, n, density) > 0
+    codes = pd.factorize(rng.choice(["a", "b", "c"], n))[0]
+    expected = triple_loop(A.astype(int), codes)
+    np.testing.assert_array_equal(brokerage._listed_counts(A, codes), expected)
+    np.testing.assert_array_equal(brokerage._product_counts(A, codes), expected)
+
+
+def test_sparse_graphs_and_stacks_of_them_are_counted_by_listing(monkeypatch):
+    rng = np.random.default_rng(11)
+    stack = random_digraph(rng, 60, 0.03, reps=3)
+    groups = rng.choice(["a", "b", "c", "d"], 60)
+    listed = []
+    monkeypatch.setattr(
+        brokerage, "_listed_counts",
+        lambda *a, f=brokerage._listed_counts: listed.append(1) or f(*a),
+    )  # fmt: skip
+    np.testing.assert_array_equal(gould_fernandez(stack[0], groups), triple_loop(stack[0], groups))
+    np.testing.assert_array_equal(
+        gould_fernandez(stack, groups), [triple_loop(a, groups) for a in stack]
+    )
+    assert len(listed) == 1 + 3
 
 
 def test_stack_equals_loop():

@@ -32,7 +32,9 @@ diagonal), ``S[a, c] = 1`` when ``a`` and ``c`` are in the same group and
 - liaison:        X = B*D, Z = N*D, Y = B*D
 
 (``*`` elementwise). The zero diagonals of ``B`` and ``N`` exclude ``a = b``, ``b = c`` and
-``a = c``. Three matrix products per graph, batched over a leading stack axis.
+``a = c``. Three matrix products per graph, batched over a leading stack axis. Sparse graphs,
+with few two-paths for their size, are counted by listing their open two-paths instead (about
+``sum_b in_b * out_b`` steps against ``n**3``).
 """
 
 from __future__ import annotations
@@ -75,8 +77,52 @@ def gould_fernandez(A, groups) -> np.ndarray:
     directed tie. ``groups``: one group label per node.
     """
     ties = as_adjacency(A) > 0
+    return _counts(ties, _group_codes(groups, ties.shape[-1]))
+
+
+def _counts(ties: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """:func:`gould_fernandez` of boolean ``ties``: by listing the two-paths when there are few
+    of them (sparse graphs), else by matrix products."""
     n = ties.shape[-1]
-    codes = _group_codes(groups, n)
+    degree_in, degree_out = np.count_nonzero(ties, axis=-2), np.count_nonzero(ties, axis=-1)
+    two_paths = np.sum(degree_in * degree_out, axis=-1)
+    if ties.size and np.all(two_paths * LISTING_COST < n**3):
+        graphs = ties.reshape(-1, n, n)
+        counts = np.stack([_listed_counts(graph, codes) for graph in graphs])
+        return counts.reshape(*ties.shape[:-1], len(ROLES))
+    return _product_counts(ties, codes)
+
+
+# listing costs about 150 times more per two-path than the products per n**3 (bench/bench.py)
+LISTING_COST = 150
+# the role of a two-path by (sender == broker, broker == receiver, sender == receiver), as
+# 4 * same_ab + 2 * same_bc + same_ac: all three equal, or the pattern of the docstring's table
+_ROLE_OF = np.array([4, 1, 2, 2, 3, 3, 0, 0])
+
+
+def _listed_counts(ties: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Counts ``(n, 5)`` of one graph from the list of its open two-paths a -> b -> c."""
+    n = ties.shape[-1]
+    edge = np.flatnonzero(ties)
+    source, target = np.divmod(edge, n)  # row-major: sorted by source
+    out_degree = np.bincount(source, minlength=n)
+    first_out = np.cumsum(out_degree) - out_degree
+    # each tie a -> b continues along each tie b -> c
+    fan = out_degree[target]
+    start = np.cumsum(fan) - fan
+    a = np.repeat(source, fan)
+    b = np.repeat(target, fan)
+    c = target[np.repeat(first_out[target] - start, fan) + np.arange(fan.sum())]
+    keep = (a != c) & ~ties.ravel()[a * n + c]
+    a, b, c = codes[a[keep]], b[keep], codes[c[keep]]
+    broker = codes[b]
+    role = _ROLE_OF[4 * (a == broker) + 2 * (broker == c) + (a == c)]
+    return np.bincount(b * len(ROLES) + role, minlength=n * len(ROLES)).reshape(n, len(ROLES))
+
+
+def _product_counts(ties: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Counts by the matrix products of the module docstring, batched over the stack."""
+    n = ties.shape[-1]
     same = codes[:, None] == codes[None, :]
     # float32 is exact here (every entry and sum is an integer below n**2 < 2**24) and halves
     # the cost of the products
@@ -105,11 +151,14 @@ def brokerage_expectations(A, groups) -> tuple[np.ndarray, np.ndarray]:
     independent with probability ``d``, the observed density ``ties / (n (n - 1))``; a node's
     expectation depends only on the size of its group.
     """
-    B = as_adjacency(A) > 0
-    n = B.shape[-1]
-    codes = _group_codes(groups, n)
+    ties = as_adjacency(A) > 0
+    return _expectations(ties, _group_codes(groups, ties.shape[-1]))
+
+
+def _expectations(ties: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = ties.shape[-1]
     sizes = np.bincount(codes).astype(float)
-    d = B.sum(axis=(-2, -1)) / (n * (n - 1.0))
+    d = np.count_nonzero(ties, axis=(-2, -1)) / (n * (n - 1.0))
     expected, variance = _group_moments(sizes, float(n), d[..., None])
     return expected[..., codes, :], np.sqrt(variance[..., codes, :])
 
@@ -119,9 +168,11 @@ def brokerage_stats(A, groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     (``ROLES`` then ``total``) for a graph or a stack of graphs with one partition;
     ``z = (count - expected) / sd`` is NaN when ``sd == 0`` (e.g. a graph without ties or a
     complete graph)."""
-    roles = gould_fernandez(A, groups)
+    ties = as_adjacency(A) > 0
+    codes = _group_codes(groups, ties.shape[-1])
+    roles = _counts(ties, codes)
     counts = np.concatenate([roles, roles.sum(axis=-1, keepdims=True)], axis=-1)
-    expected, sd = brokerage_expectations(A, groups)
+    expected, sd = _expectations(ties, codes)
     z = np.divide(counts - expected, sd, out=np.full(sd.shape, np.nan), where=sd > 0)
     return counts, expected, sd, z
 
