@@ -240,8 +240,12 @@ def test_stack_equals_loop(measure, weighted, is_directed):
 def test_bad_input_raises():
     with pytest.raises(ValueError, match="symmetric"):
         centralization(directed(3, [(0, 1)]), "degree")
-    with pytest.raises(ValueError, match="NaN"):
-        centralization(np.array([[0, np.nan], [np.nan, 0]]), "degree")
+    # the check reads the extremes: a NaN, an infinity or minus infinity anywhere shows there
+    for bad in (np.nan, np.inf, -np.inf):
+        A = np.ones((4, 4))
+        A[2, 1] = A[1, 2] = bad
+        with pytest.raises(ValueError, match="NaN or infinite"):
+            centralization(A, "degree")
     with pytest.raises(ValueError, match="negative"):
         centralization(-PAIR, "degree")
     with pytest.raises(ValueError, match="measure"):

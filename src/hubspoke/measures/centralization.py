@@ -80,9 +80,11 @@ def as_adjacency(A, *, symmetric: bool = False) -> np.ndarray:
     A = np.asarray(A, dtype=float)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise ValueError(f"adjacency must have shape (..., n, n), got {A.shape}")
-    if not np.isfinite(A).all():
+    # the extremes alone (NaN and infinities carry over to them): two passes instead of four
+    low, high = (A.min(), A.max()) if A.size else (0.0, 0.0)
+    if not (np.isfinite(low) and np.isfinite(high)):
         raise ValueError("adjacency contains NaN or infinite entries; missing ties are not zeros")
-    if (A < 0).any():
+    if low < 0:
         raise ValueError("adjacency contains negative weights")
     transposed = np.swapaxes(A, -1, -2)
     # exact symmetry is the common case and much cheaper to check than the tolerance
@@ -133,9 +135,11 @@ def centralization(
 
 
 def _scores(A: np.ndarray, measure: str, directed: bool, weighted: bool, mode: str):
-    if measure in ("degree", "strength"):
-        X = A if measure == "strength" else (A > 0).astype(float)
-        return _degree(X, directed, mode)
+    if measure == "strength":
+        return _degree(A, directed, mode)
+    if measure == "degree":
+        # tie counts: the ties as bytes summed in int32 (about half the time of float sums)
+        return _degree((A > 0).view(np.uint8), directed, mode, dtype=np.int32).astype(float)
     if measure == "eigenvector":
         return _eigenvector(A if weighted else (A > 0).astype(float), directed)
     return _igraph_scores(A, measure, directed, weighted, mode)
@@ -150,11 +154,12 @@ def _check_options(measure: str, mode: str) -> None:
         raise ValueError(f"mode applies to {_MODE_MEASURES} only, not {measure!r}")
 
 
-def _degree(X: np.ndarray, directed: bool, mode: str) -> np.ndarray:
-    out, into = X.sum(axis=-1), X.sum(axis=-2)
-    if not directed:
-        return out
-    return {"out": out, "in": into, "all": out + into}[mode]
+def _degree(X: np.ndarray, directed: bool, mode: str, dtype=None) -> np.ndarray:
+    if not directed or mode == "out":
+        return X.sum(axis=-1, dtype=dtype)
+    if mode == "in":
+        return X.sum(axis=-2, dtype=dtype)
+    return X.sum(axis=-1, dtype=dtype) + X.sum(axis=-2, dtype=dtype)
 
 
 def _eigenvector(X: np.ndarray, directed: bool) -> np.ndarray:
