@@ -93,7 +93,8 @@ def _counts(ties: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return _product_counts(ties, codes)
 
 
-# listing costs about 150 times more per two-path than the products per n**3 (bench/bench.py)
+# listing costs about 150 times more per two-path than the products per n**3 (n = 200: 0.17 ms
+# to list 13,000 two-paths at density 0.04, 0.54 ms of products at any density)
 LISTING_COST = 150
 # the role of a two-path by (sender == broker, broker == receiver, sender == receiver), as
 # 4 * same_ab + 2 * same_bc + same_ac: all three equal, or the pattern of the docstring's table
