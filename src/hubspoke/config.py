@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from hubspoke import yamlfiles
 from hubspoke.errors import InputError
 from hubspoke.layers import LAYERS
 
@@ -157,18 +158,13 @@ def check_against_schema(
     raise InputError(source, message, key=".".join(path) or None, value=value)
 
 
-# libyaml's parser where it is installed (PyYAML's wheels bundle it): every invocation of the
-# workflow reads the claims and reference checks
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_schema(path: str | Path) -> dict:
     """A JSON schema written as YAML (the configuration's, the claims' and the reference
     checks' schemas)."""
-    return yaml.load(Path(path).read_text(), Loader=_SafeLoader)
+    return yamlfiles.load(Path(path).read_text())
 
 
-class _UniqueKeyLoader(_SafeLoader):
+class _UniqueKeyLoader(yamlfiles.SafeLoader):
     """PyYAML keeps the last of repeated keys silently; here a repeated key is an error."""
 
     def construct_mapping(self, node, deep=False):

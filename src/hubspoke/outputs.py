@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
+
+from hubspoke import yamlfiles
 
 DECLARATIONS = Path(__file__).with_name("outputs.yaml")
 
@@ -23,7 +24,7 @@ DECLARATIONS = Path(__file__).with_name("outputs.yaml")
 def declared() -> dict[str, dict]:
     """Table name -> its declaration (``folder``, ``columns``: name -> dtype, ``dictionary``,
     optional ``workflow``)."""
-    return {t["table"]: t for t in yaml.safe_load(DECLARATIONS.read_text(encoding="utf-8"))}
+    return {t["table"]: t for t in yamlfiles.load(DECLARATIONS.read_text(encoding="utf-8"))}
 
 
 def of_workflow(workflow: str = "main") -> dict[str, dict]:
