@@ -123,17 +123,17 @@ def member_years(
 
 def treated(panel: pd.DataFrame, members: Mapping[str, frozenset[int]]) -> np.ndarray:
     """1.0 where exporter and importer are both members in the flow's year."""
-    states = sorted(members)
+    if panel.empty:
+        return np.zeros(0)
+    states = pd.Index(sorted(members))
     year = panel["year"].to_numpy()
-    first = int(year.min()) if len(year) else 0
-    # member[s, y - first]: state s (by its place in states; the last row: any other state)
-    member = np.zeros((len(states) + 1, int(year.max()) - first + 1 if len(year) else 1), bool)
+    first, span = int(year.min()), int(year.max() - year.min()) + 1
+    # member[s, y - first]: state s by its place in states; the last row, any other state
+    member = np.zeros((len(states) + 1, span), dtype=bool)
     for row, state in enumerate(states):
-        inside = [y - first for y in members[state] if 0 <= y - first < member.shape[1]]
-        member[row, inside] = True
-    index = pd.Index(states)
+        member[row, [y - first for y in members[state] if 0 <= y - first < span]] = True
     at = year - first
-    both = [member[index.get_indexer(panel[side]), at] for side in ("exporter", "importer")]
+    both = [member[states.get_indexer(panel[side]), at] for side in ("exporter", "importer")]
     return (both[0] & both[1]).astype(np.float64)
 
 

@@ -54,17 +54,16 @@ def design(y, fixed_effects) -> Design:
     y = np.asarray(y, dtype=np.float64)
     fe = np.asarray(fixed_effects)
     rows = np.arange(len(y))
-    while len(rows):
+    while True:
+        coded = [np.unique(codes, return_inverse=True)[1] for codes in fe[rows].T]
         drop = np.zeros(len(rows), dtype=bool)
-        for codes in fe[rows].T:
-            _, codes = np.unique(codes, return_inverse=True)
+        for codes in coded:
             drop |= np.bincount(codes)[codes] < 2
             drop |= np.bincount(codes, weights=y[rows])[codes] == 0
         if not drop.any():
             break
         rows = rows[~drop]
-    coded = np.column_stack([np.unique(codes, return_inverse=True)[1] for codes in fe[rows].T])
-    return Design(rows=rows, y=y[rows], fe=np.asfortranarray(coded, dtype=np.uintp))
+    return Design(rows=rows, y=y[rows], fe=np.asfortranarray(np.column_stack(coded), np.uintp))
 
 
 def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
@@ -103,10 +102,9 @@ def fit(
         z_resid, X_resid = demeaned[:, 0], demeaned[:, 1:]
         if i == 0 and find_collinear_variables(X_resid.T @ X_resid, COLLINEARITY_TOL)[1]:
             return None, mu
-        weighted = X_resid * np.sqrt(mu)[:, None]
-        b = scipy.linalg.solve(
-            weighted.T @ weighted, weighted.T @ (np.sqrt(mu) * z_resid), assume_a="pos"
-        )
+        root = np.sqrt(mu)
+        weighted = X_resid * root[:, None]
+        b = scipy.linalg.solve(weighted.T @ weighted, weighted.T @ (root * z_resid), assume_a="pos")
         eta = z - (z_resid - X_resid @ b)
         mu = np.exp(eta)
         deviance = _deviance(y, mu)
