@@ -68,8 +68,8 @@ def _partitions():
 def fixture_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("graphs")
     edges, nodes, partitions = _edges(), _nodes(), _partitions()
-    for layer in ("trade", "trade_flow", "treaty"):
-        export_graphs.write_layer(folder, layer, YEARS, edges, nodes, partitions)
+    layers = ["trade", "trade_flow", "treaty"]
+    export_graphs.write_graphs(folder, layers, YEARS, edges, nodes, partitions)
     return folder, edges, nodes, partitions
 
 
@@ -298,7 +298,7 @@ def test_networkx_writer_would_mangle_the_missing_weight():
 
 def test_files_are_byte_identical_on_every_call(fixture_files, tmp_path):
     folder, edges, nodes, partitions = fixture_files
-    paths = export_graphs.write_layer(tmp_path, "trade", YEARS, edges, nodes, partitions)
+    paths = export_graphs.write_graphs(tmp_path, ["trade"], YEARS, edges, nodes, partitions)
     assert [p.relative_to(tmp_path) for p in paths] == [
         p.relative_to(folder) for p in export_graphs.layer_paths(folder, "trade", YEARS).values()
     ]

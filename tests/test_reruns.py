@@ -27,11 +27,9 @@ CROSS_YEAR = [
     "combine_years",
     "evaluate_claims",
     "explorer",
-    *["export_graphs"] * 6,  # one job per layer; small.yaml keeps the six default layers
-    "plot_brokerage",
-    "plot_series",
+    "export_graphs",
+    "plot_figures",
     "plot_specification_curves",
-    "plot_trade_networks",
     "publish",
     "test_did",
     "test_periods",

@@ -246,6 +246,7 @@ class Figures(_DefaultThresholds, Section):
 class GraphFiles(Section):
     """What writing the graph files reads."""
 
+    layers: tuple[str, ...] = field(metadata=config_key("layers", _strings))
     years: tuple[int, ...] = field(metadata=config_key("years", _year_range))
 
 

@@ -253,11 +253,17 @@ def logged(path):
     return f"{LOGS}/{path}"
 
 
-def graph_files(layer):
-    """The graph files of a layer (one job writes them all), staged: ``gexf``, the dynamic
-    graph, and ``files``, the rest."""
-    paths = {k: str(p) for k, p in layer_paths(staged("graphs"), layer, YEARS).items()}
-    return {"gexf": paths.pop("gexf"), "files": list(paths.values())}
+def graph_files():
+    """The graph files of every layer (one job writes them all), staged: ``gexf``, each
+    layer's dynamic graph, and ``files``, the rest."""
+    files = {"gexf": [], "files": []}
+    for layer in RUN.layers:
+        paths = {
+            k: str(p) for k, p in layer_paths(staged("graphs"), layer, YEARS).items()
+        }
+        files["gexf"].append(paths.pop("gexf"))
+        files["files"] += paths.values()
+    return files
 
 
 def published_files():
@@ -292,9 +298,9 @@ def published_files():
     ]
     files = {main_staged(path): f"{PUBLISHED}/{path}" for path in main_tables}
     files |= {staged(path): f"{PUBLISHED}/{path}" for path in run_files}
-    for layer in RUN.layers if RUN.graph_files else []:
-        layer_files = graph_files(layer)
-        for path in [layer_files["gexf"], *layer_files["files"]]:
+    if RUN.graph_files:
+        graphs = graph_files()
+        for path in [*graphs["gexf"], *graphs["files"]]:
             files[path] = PUBLISHED + path.removeprefix(STAGING)
     return files
 
@@ -306,9 +312,7 @@ localrules:
     assess_robustness,
     plot_specification_curves,
     check_references,
-    plot_series,
-    plot_trade_networks,
-    plot_brokerage,
+    plot_figures,
     export_graphs,
     explorer,
     publish,

@@ -5,11 +5,9 @@ rule export_graphs:
         partitions=main_staged("networks/partitions.parquet"),
         code=lib("stages.export_graphs"),
     output:
-        **graph_files("{layer}"),
+        **graph_files(),
     log:
-        logged("export_graphs/{layer}.log"),
-    wildcard_constraints:
-        layer="|".join(RUN.layers),
+        logged("export_graphs.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

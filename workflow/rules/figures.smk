@@ -1,41 +1,22 @@
-rule plot_series:
+rule plot_figures:
     input:
         centralization=main_staged("metrics/centralization.parquet"),
         hub=main_staged("metrics/hub.parquet"),
-        code=lib("stages.figures"),
-    output:
-        figure=report(
-            staged("figures/series.png"),
-            caption="../report/series.rst",
-            category="Figures",
-        ),
-    log:
-        logged("plot_series.log"),
-    conda:
-        "../envs/hubspoke.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        settings=FIGURES.params(),
-    script:
-        "../scripts/plot_series.py"
-
-
-rule plot_trade_networks:
-    input:
+        brokerage=main_staged("metrics/brokerage.parquet"),
         edges=main_staged("networks/edges.parquet"),
         nodes=main_staged("networks/nodes.parquet"),
         code=lib("stages.figures"),
     output:
-        figure=report(
-            staged("figures/trade_networks.png"),
-            caption="../report/trade_networks.rst",
-            category="Figures",
-        ),
+        **{
+            name: report(
+                staged(f"figures/{name}.png"),
+                caption=f"../report/{name}.rst",
+                category="Figures",
+            )
+            for name in ["series", "trade_networks", "brokerage"]
+        },
     log:
-        logged("plot_trade_networks.log"),
+        logged("plot_figures.log"),
     conda:
         "../envs/hubspoke.yaml"
     threads: 1
@@ -45,31 +26,7 @@ rule plot_trade_networks:
     params:
         settings=FIGURES.params(),
     script:
-        "../scripts/plot_trade_networks.py"
-
-
-rule plot_brokerage:
-    input:
-        brokerage=main_staged("metrics/brokerage.parquet"),
-        code=lib("stages.figures"),
-    output:
-        figure=report(
-            staged("figures/brokerage.png"),
-            caption="../report/brokerage.rst",
-            category="Figures",
-        ),
-    log:
-        logged("plot_brokerage.log"),
-    conda:
-        "../envs/hubspoke.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        settings=FIGURES.params(),
-    script:
-        "../scripts/plot_brokerage.py"
+        "../scripts/plot_figures.py"
 
 
 rule plot_specification_curves:

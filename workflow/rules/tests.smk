@@ -32,8 +32,8 @@ rule test_did:
         did=spec_staged("tests/did.parquet"),
     log:
         logged("specs/{spec}/test_did.log"),
-    # as long as the period tests: start it early, beside them
-    priority: 1
+    # the longest job after the yearly ones, and the claims wait for it: start it first
+    priority: 2
     conda:
         "../envs/hubspoke.yaml"
     threads: 1

@@ -274,32 +274,37 @@ def layer_files(
     return files
 
 
-def write_layer(
+def write_graphs(
     folder: str | Path,
-    layer: str,
+    layers: Sequence[str],
     years: Sequence[int],
     edges: pd.DataFrame,
     nodes: pd.DataFrame,
     partitions: pd.DataFrame,
 ) -> list[Path]:
-    """Write every graph file of ``layer`` (see :func:`layer_paths`) from the ``edges``,
-    ``nodes`` and ``partitions`` tables; returns the paths written."""
-    files = layer_files(layer, years, node_table(nodes, partitions), edge_table(edges))
-    paths = layer_paths(folder, layer, years)
-    for key, text in files.items():
-        paths[key].parent.mkdir(parents=True, exist_ok=True)
-        paths[key].write_text(text, encoding="utf-8", newline="\n")
-    log.info("wrote %d graph files of the layer %s", len(paths), layer)
-    return list(paths.values())
+    """Write every graph file of each of ``layers`` (see :func:`layer_paths`) from the
+    ``edges``, ``nodes`` and ``partitions`` tables; returns the paths written."""
+    nodes, edges = node_table(nodes, partitions), edge_table(edges)
+    written = []
+    for layer in layers:
+        files = layer_files(layer, years, nodes, edges)
+        paths = layer_paths(folder, layer, years)
+        for key, text in files.items():
+            paths[key].parent.mkdir(parents=True, exist_ok=True)
+            paths[key].write_text(text, encoding="utf-8", newline="\n")
+        log.info("wrote %d graph files of the layer %s", len(paths), layer)
+        written += paths.values()
+    return written
 
 
 def run(job: Job) -> None:
-    """Stage ``export_graphs``: the graph files of one layer (wildcard ``layer``)."""
+    """Stage ``export_graphs``: the graph files of every layer, in one job (a layer's files
+    take a fraction of a job's start-up, and every layer's come from the same tables)."""
     settings = GraphFiles.from_params(job.params["settings"])
     t = job.read("edges", "nodes", "partitions")
-    write_layer(
-        Path(job.outputs["gexf"]).parent,  # the layer's GEXF lies in the graphs folder
-        job.wildcards["layer"],
+    write_graphs(
+        Path(job.outputs["gexf"][0]).parent,  # the layers' GEXF files lie in the graphs folder
+        settings.layers,
         settings.years,
         t["edges"],
         t["nodes"],

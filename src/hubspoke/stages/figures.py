@@ -317,19 +317,16 @@ def plot_brokerage(
     return fig
 
 
-# --- the stages of the three plot rules ------------------------------------------------------
+# --- the stage ----------------------------------------------------------------------------------
 
 
-def run_series(job: Job) -> None:
-    """Stage ``plot_series``."""
+def run(job: Job) -> None:
+    """Stage ``plot_figures``: the three figures of the main specification's measures, in one
+    job (each takes less than a job's start-up): the series, the trade networks at the middle
+    year of each period, and the hub's brokerage at each layer's default threshold."""
     settings = Figures.from_params(job.params["settings"])
-    t = job.read("centralization", "hub")
-    plot_series(t["centralization"], t["hub"], breaks=settings.breaks, path=job.outputs["figure"])
-
-
-def run_trade_networks(job: Job) -> None:
-    """Stage ``plot_trade_networks``: one panel at the middle year of each period."""
-    settings = Figures.from_params(job.params["settings"])
+    t = job.read("centralization", "hub", "brokerage")
+    plot_series(t["centralization"], t["hub"], breaks=settings.breaks, path=job.outputs["series"])
     years = period_midyears(settings.years, settings.breaks)
     # the drawn layer and years only: the world's edges have 6.7 million rows
     drawn = [("layer", "==", NETWORK_LAYER), ("year", "in", list(years))]
@@ -338,16 +335,11 @@ def run_trade_networks(job: Job) -> None:
         tables.read_parquet(job.inputs["nodes"], filters=drawn),
         years=years,
         hub=settings.hub,
-        path=job.outputs["figure"],
+        path=job.outputs["trade_networks"],
     )
-
-
-def run_brokerage(job: Job) -> None:
-    """Stage ``plot_brokerage``: the hub's brokerage at each layer's default threshold."""
-    settings = Figures.from_params(job.params["settings"])
     plot_brokerage(
-        job.read("brokerage")["brokerage"],
+        t["brokerage"],
         hub=settings.hub,
         thresholds=settings.thresholds(),
-        path=job.outputs["figure"],
+        path=job.outputs["brokerage"],
     )

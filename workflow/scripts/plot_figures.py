@@ -1,4 +1,4 @@
 from hubspoke.stages import figures
 from hubspoke.stages.runner import run
 
-run(snakemake, figures.run_series)
+run(snakemake, figures.run)

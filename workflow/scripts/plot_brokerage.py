@@ -1,4 +1,0 @@
-from hubspoke.stages import figures
-from hubspoke.stages.runner import run
-
-run(snakemake, figures.run_brokerage)
