@@ -3,6 +3,7 @@ measured and checked by the workflow like the built-in ones."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import textwrap
 
@@ -11,12 +12,14 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import small_workdir
-from test_config import SCHEMA
+from test_config import ROOT, SCHEMA
 from test_workflow import snakemake
 
 from hubspoke import layers as registry
 from hubspoke.config import validate_config
 from hubspoke.errors import InputError
+from hubspoke.settings import Networks
+from hubspoke.validate import load_inputs
 
 BUILT_IN = ["trade", "trade_flow", "trade_dependence", "treaty", "membership", "membership_depth"]
 
@@ -160,3 +163,56 @@ def test_the_readme_layer_table_is_the_registry():
     end = readme.index("<!-- end of layers -->", start)
     table = readme[readme.index("\n", start) + 1 : end]
     assert table == registry.markdown_table(), "stale: run python -m hubspoke.layers"
+
+
+# an alternative value of every network setting but the states and the layers
+ALTERNATIVES = {
+    "hub": "KAZ",
+    "rule": "year_end",
+    "reconciliation": "max",
+    "cif_fob_factor": 1.0,
+    "membership_kinds": ("full",),
+    "membership_scopes": ("regional_post_soviet",),
+    "membership_implementation": ("yes",),
+    "subregions": (),
+}
+
+
+@pytest.fixture(scope="module")
+def default_networks():
+    """The default configuration's network settings and inputs, 2005-2016 (data/raw)."""
+    cfg = validate_config(
+        yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA, source="config"
+    )
+    settings = Networks.from_config(cfg)
+    years = list(range(2005, 2017))
+    inputs = load_inputs(
+        {name: ROOT / path for name, path in cfg["inputs"].items()},
+        states=settings.states,
+        years=years,
+    )
+    return settings, inputs, years
+
+
+def test_each_layer_reads_the_network_settings_it_declares_and_no_other(default_networks):
+    # specifications that agree on a layer's reads share the jobs that read that layer alone,
+    # so a setting its edges depend on but that it does not declare would share wrongly
+    settings, inputs, years = default_networks
+    fields = {f.name for f in dataclasses.fields(Networks)} - {"states", "layers"}
+    assert set(ALTERNATIVES) == fields  # a new setting needs an alternative here
+    assert all(set(layer.reads) <= fields for layer in registry.LAYERS.values())
+
+    def edges(networks):
+        table = registry.build_networks(inputs, years, networks)["edges"]
+        return {name: part.reset_index(drop=True) for name, part in table.groupby("layer")}
+
+    main = edges(settings)
+    for name, value in ALTERNATIVES.items():
+        other = edges(dataclasses.replace(settings, **{name: value}))
+        changed = {n for n in registry.LAYERS if not main[n].equals(other[n])}
+        declared = {n for n, layer in registry.LAYERS.items() if name in layer.reads}
+        # what changed declares the setting; and a declared setting changes something (on
+        # these data a layer may not show every setting it reads: no participant memberships
+        # in the organisations with a depth, say)
+        assert changed <= declared, name
+        assert bool(changed) == bool(declared), name

@@ -111,6 +111,9 @@ def test_specifications_share_the_jobs_their_settings_do_not_change(main):
     # the trade threshold changes the default binary network (nulls, multiplex), not the edges
     assert shared["did"]["trade_threshold=0.01"] == "main"
     assert shared["did"]["reconciliation=max"] == "reconciliation=max"
+    # the membership layers' scope is not a setting of the trade flows
+    assert shared["did"]["membership_scope=post_soviet_only"] == "main"
+    assert shared["did"]["states=no_ukraine"] == "states=no_ukraine"
     assert set(shared["analysis"].values()) == set(configs)
 
 

@@ -157,7 +157,10 @@ class Layer:
     column of :func:`hubspoke.networks.binarisation_base` that the binary ties are a share of
     (None: a tie when the weight reaches the threshold). ``dependence``: the hub metrics of
     asymmetric dependence are computed on it. ``counts(context, table)``: which rows of its
-    table the layer counts, beyond the states and the years (None: all of them)."""
+    table the layer counts, beyond the states and the years (None: all of them). ``reads``:
+    the network settings (fields of :class:`~hubspoke.settings.Networks`) its edges depend on
+    beyond the states and the years; specifications that agree on them share the jobs that
+    read this layer alone (:func:`hubspoke.dag.specs.shared_jobs`)."""
 
     name: str
     directed: bool
@@ -169,6 +172,7 @@ class Layer:
     from_reports: bool = False
     dependence: bool = False
     counts: Callable[[Context, pd.DataFrame], np.ndarray] | None = None
+    reads: tuple[str, ...] = ()
 
     def read_rows(self, context: Context) -> pd.DataFrame:
         """``[year, source]``: one row per input row the layer reads in each year (the rows of
@@ -208,6 +212,12 @@ def get(name: str) -> Layer:
         raise ValueError(f"unknown layer {name!r}, expected one of {sorted(LAYERS)}") from None
 
 
+# what the trade layers' edges depend on: the reconciled flows (Context.flows)
+TRADE_READS = ("reconciliation", "cif_fob_factor")
+# the layer of directed flows that the gravity models read (hubspoke.inference.gravity)
+FLOW_LAYER = "trade_flow"
+
+
 def _trade_flow(c: Context) -> pd.DataFrame:
     return c.flows.rename(
         columns={"exporter": "source", "importer": "target", "value_usd_m": "weight"}
@@ -240,6 +250,7 @@ def _membership_layer(name: str, unit: str, meaning: str, depth_weighted: bool) 
     return Layer(
         name, directed=False, unit=unit, meaning=meaning, table="memberships", build=build,
         counts=counts,
+        reads=("rule", "membership_kinds", "membership_scopes", "membership_implementation"),
     )  # fmt: skip
 
 
@@ -253,6 +264,7 @@ for _layer in (
         build=lambda c: networks.undirected_trade(c.flows),
         share="trade",
         from_reports=True,
+        reads=TRADE_READS,
     ),
     Layer(
         "trade_flow",
@@ -263,6 +275,7 @@ for _layer in (
         build=_trade_flow,
         share="trade_flow",
         from_reports=True,
+        reads=TRADE_READS,
     ),
     Layer(
         "trade_dependence",
@@ -273,6 +286,7 @@ for _layer in (
         build=lambda c: networks.dependence(networks.undirected_trade(c.flows), c.base),
         from_reports=True,
         dependence=True,
+        reads=TRADE_READS,
     ),
     Layer(
         "treaty",
@@ -281,6 +295,7 @@ for _layer in (
         meaning="bilateral treaties in force",
         table="treaties",
         build=_treaties,
+        reads=("rule",),
     ),
     _membership_layer("membership", "organisations", "organisations both states belong to", False),
     _membership_layer(

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from hubspoke import layers
 from hubspoke.errors import InputError
 from hubspoke.inference.robustness import MAIN_LABEL
 from hubspoke.settings import Claims, Measures, Networks, PeriodTests, Run, TradeDid
@@ -222,16 +223,18 @@ def shared_jobs(settings: Mapping[str, SpecSettings]) -> dict[str, dict[str, str
     """Which specification's job each specification reads, per stage (spec -> spec):
     ``analysis`` (the yearly networks and measures, and their combination), ``periods`` (the
     period tests of its series) and ``did`` (the difference in differences, which reads the
-    networks only). Specifications whose settings of a stage are equal share its job, so the
-    grid computes what does not depend on a choice once (a null-model choice reuses the
-    main difference in differences, say)."""
+    flow layer alone: of the network settings, the states, the layers and what the flow layer
+    :attr:`~hubspoke.layers.Layer.reads`). Specifications whose settings of a stage are equal
+    share its job, so the grid computes what does not depend on a choice once (a null-model or
+    membership-scope choice reuses the main difference in differences, say)."""
     analysis = {
         name: [s.networks.params(), s.measures.params(), s.run.years, s.run.years_per_job]
         for name, s in settings.items()
     }
     periods = {name: [analysis[name], s.period_tests.params()] for name, s in settings.items()}
+    flows = ("states", "layers", *layers.get(layers.FLOW_LAYER).reads)
     did = {
-        name: [s.networks.params(), s.run.years, s.trade_did.params()]
+        name: [{k: s.networks.params()[k] for k in flows}, s.run.years, s.trade_did.params()]
         for name, s in settings.items()
     }
     return {

@@ -50,6 +50,7 @@ import scipy.stats
 from hubspoke import networks
 from hubspoke.inference import ppml
 from hubspoke.inference.stats import TEST_COLUMNS
+from hubspoke.layers import FLOW_LAYER
 from hubspoke.seeds import series_seed
 
 CONFIDENCE = 0.95
@@ -74,9 +75,8 @@ CLUSTERED = {"vcov": {"CRV1": "pair"}, **TOLERANCES}
 # count, and the p-value, are those of tight fits (tests/test_gravity.py checks the margin).
 PLACEBO = {"tol": 1e-10}
 NEAR = 1e-5
-# the layer whose directed flows the difference in differences and the benchmark model, and
-# what of the edges table they read (hubspoke.tables.read_parquet's columns and row filter)
-FLOW_LAYER = "trade_flow"
+# what of the edges table the difference in differences and the benchmark model read: the
+# flow layer (hubspoke.tables.read_parquet's columns and row filter)
 FLOW_READ = {
     "columns": ["year", "layer", "source", "target", "weight"],
     "filters": [("layer", "==", FLOW_LAYER)],
