@@ -437,6 +437,25 @@ def test_holm_adjustment(evaluate):
     assert "(Holm 0.06)" in holm["evidence"].iloc[0]
 
 
+def test_holm_equals_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)
+    cases = [
+        np.array([0.04]),
+        np.array([0.03, 0.04]),
+        np.array([0.01, 0.01, 0.2, 0.01, 0.5]),  # ties
+        np.array([0.0, 1.0, 0.6, 0.6]),  # bounds; capped at 1
+        rng.uniform(size=50),
+        rng.uniform(0, 0.05, size=200).round(3),  # many ties among small values
+    ]
+    for p in cases:
+        expected = multipletests(p, method="holm")[1]
+        assert claims.holm(p).tolist() == pytest.approx(expected.tolist(), rel=1e-15, abs=0)
+    # by hand: sorted .01 .02 .04 times 3 2 1 = .03 .04 .04
+    assert claims.holm(np.array([0.04, 0.01, 0.02])).tolist() == pytest.approx([0.04, 0.03, 0.04])
+
+
 def test_did_takes_period_labels_from_the_other_series(evaluate):
     out = evaluate([claim(DID)]).set_index("break_year")
     assert (out.loc[2006, "baseline_period"], out.loc[2006, "period"]) == ("2004-2005", "2006-2007")
