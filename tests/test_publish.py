@@ -30,3 +30,16 @@ def test_publish_links_every_file_and_keeps_it_when_the_job_reruns(tmp_path, mon
     publish(["staging/tests/a.parquet"], targets[:1], "m.tsv")
     assert (published / "tests" / "a.parquet").read_bytes() == b"new a"
     assert not list(published.rglob("*.tmp"))
+
+
+def test_publish_places_each_file_of_a_folder_but_snakemakes_marker(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stage(tmp_path, "graphs/trade/2001.graphml", b"<graphml/>")
+    stage(tmp_path, "graphs/trade.gexf", b"<gexf/>")
+    stage(tmp_path, "graphs/.snakemake_timestamp", b"")  # Snakemake's, in a folder output
+    publish(["staging/graphs", "staging/graphs/trade.gexf"], ["results/g", "results/t.gexf"], "m")
+    assert (tmp_path / "results" / "g" / "trade" / "2001.graphml").read_bytes() == b"<graphml/>"
+    assert not (tmp_path / "results" / "g" / ".snakemake_timestamp").exists()
+    assert (tmp_path / "m").read_text() == (
+        "results/g/trade/2001.graphml\t10\nresults/g/trade.gexf\t7\nresults/t.gexf\t7\n"
+    )

@@ -46,7 +46,6 @@ from hubspoke.settings import (
     GraphFiles,
     Run,
 )
-from hubspoke.stages.export_graphs import layer_paths
 from hubspoke.validate import load_inputs, load_table
 
 
@@ -149,7 +148,6 @@ try:
 except InputError as err:
     sys.exit(f"hubspoke: error: {err}")
 
-YEARS = list(RUN.years)
 STATES = sorted(RUN.states)
 INPUT_TABLES = sorted(RUN.inputs)
 # the typed settings each stage reads (hubspoke.settings), passed whole as the rules' params:
@@ -253,19 +251,6 @@ def logged(path):
     return f"{LOGS}/{path}"
 
 
-def graph_files():
-    """The graph files of every layer (one job writes them all), staged: ``gexf``, each
-    layer's dynamic graph, and ``files``, the rest."""
-    files = {"gexf": [], "files": []}
-    for layer in RUN.layers:
-        paths = {
-            k: str(p) for k, p in layer_paths(staged("graphs"), layer, YEARS).items()
-        }
-        files["gexf"].append(paths.pop("gexf"))
-        files["files"] += paths.values()
-    return files
-
-
 def published_files():
     """Every file to publish: staged path -> path under the output folder. The main
     specification's tables are published as the run's own."""
@@ -298,10 +283,8 @@ def published_files():
     ]
     files = {main_staged(path): f"{PUBLISHED}/{path}" for path in main_tables}
     files |= {staged(path): f"{PUBLISHED}/{path}" for path in run_files}
-    if RUN.graph_files:
-        graphs = graph_files()
-        for path in [*graphs["gexf"], *graphs["files"]]:
-            files[path] = PUBLISHED + path.removeprefix(STAGING)
+    if RUN.graph_files:  # a folder: publish places each file in it
+        files[staged("graphs")] = f"{PUBLISHED}/graphs"
     return files
 
 

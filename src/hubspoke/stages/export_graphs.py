@@ -303,7 +303,7 @@ def run(job: Job) -> None:
     settings = GraphFiles.from_params(job.params["settings"])
     t = job.read("edges", "nodes", "partitions")
     write_graphs(
-        Path(job.outputs["gexf"][0]).parent,  # the layers' GEXF files lie in the graphs folder
+        job.outputs["graphs"],
         settings.layers,
         settings.years,
         t["edges"],

@@ -26,14 +26,24 @@ log = logging.getLogger(__name__)
 
 
 def publish(staged: Sequence[str], targets: Sequence[str], manifest: str) -> None:
-    """Put each file of ``staged`` at the same position of ``targets``; then write ``manifest``
-    (one line per file: the target and its size in bytes)."""
+    """Put each file of ``staged`` at the same position of ``targets`` (each file of a folder
+    at its place under the target folder); then write ``manifest`` (one line per file: the
+    target and its size in bytes)."""
     lines = []
     for source, target in zip(map(Path, staged), map(Path, targets), strict=True):
-        _place(source, target)
-        lines.append(f"{target}\t{target.stat().st_size}\n")
+        for file, placed in _files(source, target):
+            _place(file, placed)
+            lines.append(f"{placed}\t{placed.stat().st_size}\n")
     Path(manifest).write_text("".join(lines))
     log.info("published %d files", len(lines))
+
+
+def _files(source: Path, target: Path) -> list[tuple[Path, Path]]:
+    """``source`` and ``target``, or for a folder each file in it (sorted) and its target."""
+    if not source.is_dir():
+        return [(source, target)]
+    files = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [(p, target / p.relative_to(source)) for p in files]
 
 
 def _place(source: Path, target: Path) -> None:
