@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -94,16 +95,27 @@ def validate_config(
     no period is empty), each binarisation list contains its default threshold, and the
     brokerage subregions partition the states.
     """
-    schema = with_registered_layers(load_schema(schema_path))
+    path = Path(schema_path).resolve()
+    schema, validator = _config_validator(path, path.stat().st_mtime_ns, tuple(LAYERS))
     check_yaml_size(config, source)
     cfg = copy.deepcopy(dict(config))
-    check_against_schema(cfg, schema, source=source, validator=_Validator(schema))
+    check_against_schema(cfg, schema, source=source, validator=validator)
     if cfg["states"] == "all":
         if all_states is None:
             raise InputError(source, "states: all is not supported here", key="states")
         cfg["states"] = all_states(cfg)
     _check_cross_fields(cfg, source)
     return cfg
+
+
+@functools.lru_cache(maxsize=4)
+def _config_validator(path: Path, mtime_ns: int, layers: tuple[str, ...]):
+    """The configuration schema at ``path`` with the ``layers`` of the registry, and its
+    validator: made once per version of the file and of the registry, since the grid checks
+    every specification's configuration (parsing the schema and making its validator took
+    8 ms a specification)."""
+    schema = with_registered_layers(load_schema(path))
+    return schema, _Validator(schema)
 
 
 def with_registered_layers(schema: dict) -> dict:
