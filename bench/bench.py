@@ -300,11 +300,13 @@ def paired_run(copy: Path, floor_copy: Path, cores: int, *extra: str) -> tuple:
     seconds, peak memory and jobs of the last run, and the median of the ratios pair by pair.
     The machine's speed drifts during a benchmark (F moved from 0.8 to 1.1 s within an hour
     here), so a ratio of two medians measured minutes apart can move by a fifth."""
-    pairs = [
-        (snakemake(floor_copy, cores)[0], snakemake(copy, cores, *extra)) for _ in range(REPEATS)
-    ]
-    ratio = float(np.median([run[0] / f for f, run in pairs]))
-    return float(np.median([run[0] for _, run in pairs])), pairs[-1][1][1], pairs[-1][1][2], ratio
+    floors, runs = [], []
+    for _ in range(REPEATS):
+        floors.append(snakemake(floor_copy, cores)[0])
+        runs.append(snakemake(copy, cores, *extra))
+    walls = np.array([wall for wall, _, _ in runs])
+    _, peak, jobs = runs[-1]
+    return float(np.median(walls)), peak, jobs, float(np.median(walls / np.array(floors)))
 
 
 def floor(workdir: Path, cores: int) -> tuple[float, Path]:

@@ -232,9 +232,13 @@ def shared_jobs(settings: Mapping[str, SpecSettings]) -> dict[str, dict[str, str
         for name, s in settings.items()
     }
     periods = {name: [analysis[name], s.period_tests.params()] for name, s in settings.items()}
-    flows = ("states", "layers", *layers.get(layers.FLOW_LAYER).reads)
+    flows = {"states", "layers", *layers.get(layers.FLOW_LAYER).reads}
     did = {
-        name: [{k: s.networks.params()[k] for k in flows}, s.run.years, s.trade_did.params()]
+        name: [
+            {k: v for k, v in s.networks.params().items() if k in flows},
+            s.run.years,
+            s.trade_did.params(),
+        ]
         for name, s in settings.items()
     }
     return {
